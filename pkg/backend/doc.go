@@ -12,3 +12,5 @@
 //
 //   - GoMLX v0.26.0 backends: https://pkg.go.dev/github.com/gomlx/gomlx@v0.26.0/backends
 package backend
+
+//go:generate go run ./internal/gendelegate

@@ -1,0 +1,166 @@
+package backend
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/gomlx/gomlx/backends"
+	"github.com/gomlx/gomlx/pkg/core/dtypes"
+	"github.com/gomlx/gomlx/pkg/core/shapes"
+)
+
+// bnLayout views an operand as [outer, features, inner] around its feature axis.
+type bnLayout struct{ outer, features, inner int }
+
+func (b *Builder) bnCheck(opName string, ops []backends.Op, featureAxis int) ([]*value, bnLayout, error) {
+	vs, err := b.values(opName, ops)
+	if err != nil {
+		return nil, bnLayout{}, err
+	}
+	x := vs[0].shape
+	rank := x.Rank()
+	if featureAxis < 0 {
+		featureAxis += rank
+	}
+	if featureAxis < 0 || featureAxis >= rank {
+		return nil, bnLayout{}, fmt.Errorf("backend %q: %s: feature axis %d out of range for operand %s", Name, opName, featureAxis, x)
+	}
+	f := x.Dimensions[featureAxis]
+	for i, v := range vs {
+		if v.shape.DType != dtypes.Float32 {
+			return nil, bnLayout{}, fmt.Errorf("backend %q: %s: input #%d has dtype %s, only float32 is supported", Name, opName, i, v.shape.DType)
+		}
+		if i > 0 && !(v.shape.Rank() == 1 && v.shape.Dimensions[0] == f) && !v.shape.Equal(x) {
+			return nil, bnLayout{}, fmt.Errorf("backend %q: %s: input #%d has shape %s, want [%d] or %s", Name, opName, i, v.shape, f, x)
+		}
+	}
+	l := bnLayout{outer: 1, features: f, inner: 1}
+	for a, d := range x.Dimensions {
+		if a < featureAxis {
+			l.outer *= d
+		} else if a > featureAxis {
+			l.inner *= d
+		}
+	}
+	return vs, l, nil
+}
+
+// BatchNormForTraining implements backends.Builder: normalizes operand with the mean and (biased)
+// variance of each feature over all other axes, then scales and offsets; returns the normalized
+// tensor, the batch means and the batch variances.
+func (b *Builder) BatchNormForTraining(operand, scale, offset backends.Op, epsilon float32, featureAxis int) (normalized, batchMean, batchVariance backends.Op, err error) {
+	vs, l, err := b.bnCheck("BatchNormForTraining", []backends.Op{operand, scale, offset}, featureAxis)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	fshape := shapes.Make(dtypes.Float32, l.features)
+	k := func(ins, outs []any) error {
+		x, sc, off := ins[0].([]float32), ins[1].([]float32), ins[2].([]float32)
+		y, mean, variance := outs[0].([]float32), outs[1].([]float32), outs[2].([]float32)
+		bnMoments(x, l, mean, variance)
+		a, c := make([]float32, l.features), make([]float32, l.features)
+		for f := range a {
+			a[f] = sc[f] * float32(1/math.Sqrt(float64(variance[f])+float64(epsilon)))
+			c[f] = off[f] - mean[f]*a[f]
+		}
+		l.forEach(func(f, base int) {
+			for i, v := range x[base : base+l.inner] {
+				y[base+i] = v*a[f] + c[f]
+			}
+		})
+		return nil
+	}
+	outs, err := b.native("BatchNormForTraining", vs, k, vs[0].shape, fshape, fshape)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return outs[0], outs[1], outs[2], nil
+}
+
+// forEach calls fn(f, base) for every [inner] run of feature f, in memory order.
+func (l bnLayout) forEach(fn func(f, base int)) {
+	for o := 0; o < l.outer; o++ {
+		for f := 0; f < l.features; f++ {
+			fn(f, (o*l.features+f)*l.inner)
+		}
+	}
+}
+
+// bnMoments writes the per-feature mean and biased variance of x (two passes, float64 sums).
+func bnMoments(x []float32, l bnLayout, mean, variance []float32) {
+	n := float64(l.outer * l.inner)
+	sum := make([]float64, l.features)
+	l.forEach(func(f, base int) {
+		var s float64
+		for _, v := range x[base : base+l.inner] {
+			s += float64(v)
+		}
+		sum[f] += s
+	})
+	for f := range sum {
+		sum[f] /= n
+	}
+	sq := make([]float64, l.features)
+	l.forEach(func(f, base int) {
+		m, s := sum[f], 0.0
+		for _, v := range x[base : base+l.inner] {
+			d := float64(v) - m
+			s += d * d
+		}
+		sq[f] += s
+	})
+	for f := range sum {
+		mean[f] = float32(sum[f])
+		variance[f] = float32(sq[f] / n)
+	}
+}
+
+// BatchNormGradient implements backends.Builder: the gradients of BatchNormForTraining's normalized
+// output with respect to operand, scale and offset, given the batch mean and variance.
+func (b *Builder) BatchNormGradient(operand, scale, mean, variance, gradOutput backends.Op, epsilon float32, featureAxis int) (gradOperand, gradScale, gradOffset backends.Op, err error) {
+	vs, l, err := b.bnCheck("BatchNormGradient", []backends.Op{operand, scale, mean, variance, gradOutput}, featureAxis)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	fshape := shapes.Make(dtypes.Float32, l.features)
+	k := func(ins, outs []any) error {
+		x, sc, mean, variance, gy := ins[0].([]float32), ins[1].([]float32), ins[2].([]float32), ins[3].([]float32), ins[4].([]float32)
+		gx, gScale, gOffset := outs[0].([]float32), outs[1].([]float32), outs[2].([]float32)
+		n := float64(l.outer * l.inner)
+		rstd := make([]float64, l.features)
+		for f := range rstd {
+			rstd[f] = 1 / math.Sqrt(float64(variance[f])+float64(epsilon))
+		}
+		sumGy := make([]float64, l.features)
+		sumGyXhat := make([]float64, l.features)
+		l.forEach(func(f, base int) {
+			m, r := float64(mean[f]), rstd[f]
+			var s, sx float64
+			for i, g := range gy[base : base+l.inner] {
+				s += float64(g)
+				sx += float64(g) * (float64(x[base+i]) - m) * r
+			}
+			sumGy[f] += s
+			sumGyXhat[f] += sx
+		})
+		for f := range sumGy {
+			gOffset[f], gScale[f] = float32(sumGy[f]), float32(sumGyXhat[f])
+		}
+		// gx = scale·rstd·(gy − mean(gy) − x̂·mean(gy·x̂))
+		l.forEach(func(f, base int) {
+			m, r := float64(mean[f]), rstd[f]
+			k := float64(sc[f]) * r
+			mg, mgx := sumGy[f]/n, sumGyXhat[f]/n
+			for i, g := range gy[base : base+l.inner] {
+				xhat := (float64(x[base+i]) - m) * r
+				gx[base+i] = float32(k * (float64(g) - mg - xhat*mgx))
+			}
+		})
+		return nil
+	}
+	outs, err := b.native("BatchNormGradient", vs, k, vs[0].shape, fshape, fshape)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return outs[0], outs[1], outs[2], nil
+}

@@ -1,0 +1,245 @@
+package backend
+
+import (
+	"fmt"
+	"slices"
+	"sync"
+
+	"github.com/gomlx/gomlx/backends"
+	"github.com/gomlx/gomlx/pkg/core/dtypes"
+
+	"github.com/cvlessons/cvlessons/pkg/backend/internal/gemm"
+)
+
+// ConvGeneral implements backends.Builder. float32 convolutions without batch grouping run as
+// im2col + GEMM on this package's kernels, split over the workers; others are delegated to simplego.
+func (b *Builder) ConvGeneral(input, kernel backends.Op, axes backends.ConvolveAxesConfig, strides_ []int,
+	paddings [][2]int, inputDilations, kernelDilations []int, channelGroupCount, batchGroupCount int) (backends.Op, error) {
+	vs, err := b.values("ConvGeneral", []backends.Op{input, kernel})
+	if err != nil {
+		return nil, err
+	}
+	axes = axes.Clone()
+	strides_, inputDilations, kernelDilations = slices.Clone(strides_), slices.Clone(inputDilations), slices.Clone(kernelDilations)
+	paddings = slices.Clone(paddings)
+	so, err := b.shadow.ConvGeneral(vs[0].shadow, vs[1].shadow, axes.Clone(), slices.Clone(strides_), slices.Clone(paddings),
+		slices.Clone(inputDilations), slices.Clone(kernelDilations), channelGroupCount, batchGroupCount)
+	if err != nil {
+		return nil, fmt.Errorf("backend %q: ConvGeneral: %w", Name, err)
+	}
+	if vs[0].shape.DType != dtypes.Float32 || batchGroupCount > 1 {
+		outs, err := b.delegate("ConvGeneral", []backends.Op{input, kernel}, func(sb backends.Builder, in []backends.Op) ([]backends.Op, error) {
+			o, err := sb.ConvGeneral(in[0], in[1], axes.Clone(), slices.Clone(strides_), slices.Clone(paddings),
+				slices.Clone(inputDilations), slices.Clone(kernelDilations), channelGroupCount, batchGroupCount)
+			return []backends.Op{o}, err
+		})
+		if err != nil {
+			return nil, err
+		}
+		return outs[0], nil
+	}
+	outShape, err := b.shadow.OpShape(so)
+	if err != nil {
+		return nil, err
+	}
+	p := newConvPlan(vs[0].shape.Dimensions, vs[1].shape.Dimensions, outShape.Dimensions, axes, strides_, paddings,
+		inputDilations, kernelDilations, max(channelGroupCount, 1), b.backend.workers)
+	outs, err := b.nativeShadowed("ConvGeneral", vs, func(ins, outs []any) error {
+		p.run(ins[0].([]float32), ins[1].([]float32), outs[0].([]float32))
+		return nil
+	}, so)
+	if err != nil {
+		return nil, err
+	}
+	return outs[0], nil
+}
+
+// convPlan is a convolution in canonical layout: input [B, S..., C], kernel [K..., Cin/G, Cout],
+// output [B, O..., Cout], computed per group as im2col(input) · kernel.
+type convPlan struct {
+	batch, inC, outC, groups int
+	inSp, kSp, outSp         []int
+	// table[d][o*K+k] is the input index along spatial axis d read by output o and kernel tap k, or -1.
+	table [][]int
+	// Permutations into / out of the canonical layout, nil when the layout already is canonical.
+	inPerm, kPerm, outPerm []int
+	inDims, kDims          []int
+	canonOutDims           []int
+	workers                int
+}
+
+func newConvPlan(inDims, kDims, outDims []int, axes backends.ConvolveAxesConfig, strides_ []int, paddings [][2]int,
+	inputDilations, kernelDilations []int, groups, workers int) *convPlan {
+	n := len(axes.InputSpatial)
+	p := &convPlan{groups: groups, workers: workers, inDims: inDims, kDims: kDims}
+	p.inPerm = slices.Concat([]int{axes.InputBatch}, axes.InputSpatial, []int{axes.InputChannels})
+	p.kPerm = slices.Concat(axes.KernelSpatial, []int{axes.KernelInputChannels, axes.KernelOutputChannels})
+	canonOut := slices.Concat([]int{axes.OutputBatch}, axes.OutputSpatial, []int{axes.OutputChannels})
+	p.batch, p.inC = inDims[axes.InputBatch], inDims[axes.InputChannels]
+	p.outC = kDims[axes.KernelOutputChannels]
+	p.canonOutDims = []int{outDims[axes.OutputBatch]}
+	for d := 0; d < n; d++ {
+		p.inSp = append(p.inSp, inDims[axes.InputSpatial[d]])
+		p.kSp = append(p.kSp, kDims[axes.KernelSpatial[d]])
+		p.outSp = append(p.outSp, outDims[axes.OutputSpatial[d]])
+		p.canonOutDims = append(p.canonOutDims, outDims[axes.OutputSpatial[d]])
+	}
+	p.canonOutDims = append(p.canonOutDims, p.outC)
+	// outPerm[j] is the canonical axis that lands on actual output axis j.
+	p.outPerm = make([]int, len(outDims))
+	for c, actual := range canonOut {
+		p.outPerm[actual] = c
+	}
+	if isIdentity(p.inPerm) {
+		p.inPerm = nil
+	}
+	if isIdentity(p.kPerm) {
+		p.kPerm = nil
+	}
+	if isIdentity(p.outPerm) {
+		p.outPerm = nil
+	}
+	at := func(s []int, d, def int) int {
+		if len(s) == 0 {
+			return def
+		}
+		return s[d]
+	}
+	for d := 0; d < n; d++ {
+		stride, idil, kdil := at(strides_, d, 1), at(inputDilations, d, 1), at(kernelDilations, d, 1)
+		low := 0
+		if len(paddings) > 0 {
+			low = paddings[d][0]
+		}
+		O, K, I := p.outSp[d], p.kSp[d], p.inSp[d]
+		t := make([]int, O*K)
+		for o := 0; o < O; o++ {
+			for k := 0; k < K; k++ {
+				pos := o*stride + k*kdil - low
+				idx := -1
+				if pos >= 0 && pos%idil == 0 && pos/idil < I {
+					idx = pos / idil
+				}
+				t[o*K+k] = idx
+			}
+		}
+		p.table = append(p.table, t)
+	}
+	return p
+}
+
+func prodInts(s []int) int {
+	n := 1
+	for _, v := range s {
+		n *= v
+	}
+	return n
+}
+
+// run computes out = conv(in, kernel) per the plan.
+func (p *convPlan) run(in, kernel, out []float32) {
+	if p.inPerm != nil {
+		t := make([]float32, len(in))
+		transposeF32(t, in, p.inDims, p.inPerm)
+		in = t
+	}
+	if p.kPerm != nil {
+		t := make([]float32, len(kernel))
+		transposeF32(t, kernel, p.kDims, p.kPerm)
+		kernel = t
+	}
+	dst := out
+	if p.outPerm != nil {
+		dst = make([]float32, len(out))
+	}
+	p.compute(in, kernel, dst)
+	if p.outPerm != nil {
+		transposeF32(out, dst, p.canonOutDims, p.outPerm)
+	}
+}
+
+// compute runs the canonical convolution: rows of the output (one per batch element and output
+// position) are split into chunks; each worker builds the im2col rows of its chunk and multiplies
+// them by the kernel matrix.
+func (p *convPlan) compute(in, kernel, out []float32) {
+	rowsPerImage := prodInts(p.outSp)
+	rows := p.batch * rowsPerImage
+	cinG, coutG := p.inC/p.groups, p.outC/p.groups
+	taps := prodInts(p.kSp)
+	cols := taps * cinG
+	if rows == 0 || p.outC == 0 {
+		return
+	}
+	chunk := max(64, min(1024, (rows+4*p.workers-1)/(4*p.workers)))
+	numChunks := (rows + chunk - 1) / chunk
+	workers := min(p.workers, numChunks)
+	var wg sync.WaitGroup
+	next := make(chan int, numChunks)
+	for c := 0; c < numChunks; c++ {
+		next <- c
+	}
+	close(next)
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			buf := make([]float32, chunk*cols)
+			for c := range next {
+				r0 := c * chunk
+				r1 := min(rows, r0+chunk)
+				for g := 0; g < p.groups; g++ {
+					p.im2col(buf, in, r0, r1, g*cinG, cinG, rowsPerImage)
+					gemm.Sgemm(false, false, r1-r0, coutG, cols, 1, buf, cols,
+						kernel[g*coutG:], p.outC, 0, out[r0*p.outC+g*coutG:], p.outC)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// im2col writes rows r0..r1 of the im2col matrix for input channels [c0, c0+nc) into buf (row-major,
+// taps × nc columns per row).
+func (p *convPlan) im2col(buf, in []float32, r0, r1, c0, nc, rowsPerImage int) {
+	nsp := len(p.inSp)
+	taps := prodInts(p.kSp)
+	cols := taps * nc
+	inSpStrides := strides(p.inSp)
+	imageSize := prodInts(p.inSp) * p.inC
+	oIdx := make([]int, nsp)
+	kIdx := make([]int, nsp)
+	for r := r0; r < r1; r++ {
+		b, o := r/rowsPerImage, r%rowsPerImage
+		for d := nsp - 1; d >= 0; d-- {
+			oIdx[d] = o % p.outSp[d]
+			o /= p.outSp[d]
+		}
+		row := buf[(r-r0)*cols : (r-r0+1)*cols]
+		clear(kIdx)
+		for t := 0; t < taps; t++ {
+			off, inside := 0, true
+			for d := 0; d < nsp; d++ {
+				i := p.table[d][oIdx[d]*p.kSp[d]+kIdx[d]]
+				if i < 0 {
+					inside = false
+					break
+				}
+				off += i * inSpStrides[d]
+			}
+			dst := row[t*nc : (t+1)*nc]
+			if inside {
+				src := b*imageSize + off*p.inC + c0
+				copy(dst, in[src:src+nc])
+			} else {
+				clear(dst)
+			}
+			for d := nsp - 1; d >= 0; d-- {
+				kIdx[d]++
+				if kIdx[d] < p.kSp[d] {
+					break
+				}
+				kIdx[d] = 0
+			}
+		}
+	}
+}

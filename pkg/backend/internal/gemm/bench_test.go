@@ -1,0 +1,98 @@
+package gemm
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+)
+
+// benchShape is a product from training the course's small CNNs with batch 64.
+type benchShape struct {
+	name           string
+	transA, transB bool
+	m, n, k        int
+}
+
+// benchShapes: im2col convolutions on 28×28 (MNIST) inputs with batch 64 (M = 64*H*W, K = Cin*3*3,
+// N = Cout), their weight gradients (op(A) = im2col^T, long K) and input gradients (op(B) = W^T),
+// dense layers and squares.
+var benchShapes = []benchShape{
+	{"conv-fwd/M50176-K9-N16", false, false, 50176, 16, 9},
+	{"conv-fwd/M50176-K144-N32", false, false, 50176, 32, 144},
+	{"conv-fwd/M12544-K288-N64", false, false, 12544, 64, 288},
+	{"conv-fwd/M3136-K576-N128", false, false, 3136, 128, 576},
+	{"conv-wgrad/M9-N16-K50176", true, false, 9, 16, 50176},
+	{"conv-wgrad/M144-N32-K50176", true, false, 144, 32, 50176},
+	{"conv-wgrad/M576-N128-K3136", true, false, 576, 128, 3136},
+	{"conv-dgrad/M50176-N144-K32", false, true, 50176, 144, 32},
+	{"conv-dgrad/M12544-N288-K64", false, true, 12544, 288, 64},
+	{"dense-fwd/M64-K3136-N128", false, false, 64, 128, 3136},
+	{"dense-fwd/M64-K128-N10", false, false, 64, 10, 128},
+	{"dense-wgrad/M3136-N128-K64", true, false, 3136, 128, 64},
+	{"dense-dgrad/M64-N3136-K128", false, true, 64, 3136, 128},
+	{"square/512", false, false, 512, 512, 512},
+	{"square/1024", false, false, 1024, 1024, 1024},
+}
+
+// operands returns random A, B, C for s with tight leading dimensions.
+func (s benchShape) operands() (a []float32, lda int, b []float32, ldb int, c []float32) {
+	rng := rand.New(rand.NewPCG(7, 7))
+	lda, ldb = s.k, s.n
+	if s.transA {
+		lda = s.m
+	}
+	if s.transB {
+		ldb = s.k
+	}
+	return randomSlice(s.m*s.k, rng), lda, randomSlice(s.k*s.n, rng), ldb, randomSlice(s.m*s.n, rng)
+}
+
+// reportGFLOPS reports the rate of b.N products of 2*m*n*k floating-point operations.
+func reportGFLOPS(b *testing.B, s benchShape) {
+	b.ReportMetric(2*float64(s.m)*float64(s.n)*float64(s.k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+}
+
+// BenchmarkSgemm measures Sgemm (1 thread) and SgemmParallel with 2 workers on the public API.
+func BenchmarkSgemm(b *testing.B) {
+	for _, s := range benchShapes {
+		a, lda, bm, ldb, c := s.operands()
+		b.Run(s.name+"/threads=1", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				Sgemm(s.transA, s.transB, s.m, s.n, s.k, 1, a, lda, bm, ldb, 0, c, s.n)
+			}
+			reportGFLOPS(b, s)
+		})
+		b.Run(s.name+"/threads=2", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				SgemmParallel(2, s.transA, s.transB, s.m, s.n, s.k, 1, a, lda, bm, ldb, 0, c, s.n)
+			}
+			reportGFLOPS(b, s)
+		})
+	}
+}
+
+// BenchmarkKernel measures each micro-kernel this CPU runs (not only the one Sgemm would pick) on
+// the benchmark shapes, on 1 and 2 threads.
+func BenchmarkKernel(b *testing.B) {
+	ks := []*kernel{goKernel}
+	for _, sk := range asmKernels {
+		ks = append(ks, sk.kernel)
+	}
+	for _, kern := range ks {
+		for _, s := range benchShapes {
+			a, lda, bm, ldb, c := s.operands()
+			av, bv := view{a, lda, s.transA}, view{bm, ldb, s.transB}
+			for _, threads := range []int{1, 2} {
+				b.Run(fmt.Sprintf("%s/%s/threads=%d", kern.name, s.name, threads), func(b *testing.B) {
+					b.ReportAllocs()
+					for b.Loop() {
+						gemmParallel(kern, threads, s.m, s.n, s.k, 1, av, bv, 0, c, s.n)
+					}
+					reportGFLOPS(b, s)
+				})
+			}
+		}
+	}
+}

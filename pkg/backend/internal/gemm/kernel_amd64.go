@@ -1,0 +1,44 @@
+package gemm
+
+import "golang.org/x/sys/cpu"
+
+// kernel6x16AVX2 computes a 6×16 tile with AVX2 and FMA; see kernel.fn for the contract. ldc is in
+// floats.
+//
+//go:noescape
+func kernel6x16AVX2(k int, a, b, c *float32, ldc int, add bool)
+
+// kernel12x32AVX512 computes a 12×32 tile with AVX-512F; see kernel.fn for the contract.
+//
+//go:noescape
+func kernel12x32AVX512(k int, a, b, c *float32, ldc int, add bool)
+
+// avx2Kernel is the 6×16 AVX2+FMA kernel: 12 YMM accumulators, two B vectors and broadcasts of A.
+var avx2Kernel = &kernel{name: "avx2-6x16", mr: 6, nr: 16, kc: 256, mc: 144, nc: 2048,
+	fn: func(k int, a, b, c []float32, ldc int, add bool) {
+		_, _, _ = a[6*k-1], b[16*k-1], c[5*ldc+15] // The assembly trusts these bounds.
+		kernel6x16AVX2(k, &a[0], &b[0], &c[0], ldc, add)
+	}}
+
+// avx512Kernel is the 12×32 AVX-512 kernel: 24 ZMM accumulators, two B vectors and broadcasts of A.
+var avx512Kernel = &kernel{name: "avx512-12x32", mr: 12, nr: 32, kc: 256, mc: 144, nc: 2048,
+	fn: func(k int, a, b, c []float32, ldc int, add bool) {
+		_, _, _ = a[12*k-1], b[32*k-1], c[11*ldc+31] // The assembly trusts these bounds.
+		kernel12x32AVX512(k, &a[0], &b[0], &c[0], ldc, add)
+	}}
+
+// asmKernels lists the assembly kernels this CPU runs, preferred first.
+var asmKernels = detectKernels()
+
+// detectKernels returns the kernels the CPU supports. The AVX-512 kernel is used only for products
+// at least 32 columns wide; narrower ones would waste most of its 32-column tile.
+func detectKernels() []sizedKernel {
+	var ks []sizedKernel
+	if !cpu.X86.HasAVX2 || !cpu.X86.HasFMA {
+		return nil
+	}
+	if cpu.X86.HasAVX512F {
+		ks = append(ks, sizedKernel{avx512Kernel, 32})
+	}
+	return append(ks, sizedKernel{avx2Kernel, 0})
+}

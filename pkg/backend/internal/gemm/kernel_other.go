@@ -1,0 +1,6 @@
+//go:build !amd64
+
+package gemm
+
+// asmKernels is empty off amd64: only the portable Go kernel exists.
+var asmKernels []sizedKernel

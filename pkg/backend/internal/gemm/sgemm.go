@@ -1,0 +1,187 @@
+package gemm
+
+import "fmt"
+
+// smallWork is the largest m*n*k product that Sgemm computes with plain loops instead of packing
+// panels: below it, packing and the micro-kernel call overhead cost more than they save.
+const smallWork = 8 * 8 * 8
+
+// Sgemm computes C = alpha*op(A)*op(B) + beta*C for row-major float32 matrices, where op(X) is X or
+// its transpose. A is m×k (k×m if transA), B is k×n (n×k if transB), C is m×n, with leading dimensions
+// lda, ldb, ldc (row strides). beta == 0 means C is overwritten without being read (NaNs in C ignored).
+//
+// Sgemm runs on the calling goroutine and allocates nothing once its pooled pack buffers are warm.
+// It panics if a size is negative, a leading dimension is shorter than its row, or a slice is too
+// short for the sizes given.
+func Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	checkArgs(transA, transB, m, n, k, a, lda, b, ldb, c, ldc)
+	av := view{data: a, ld: lda, trans: transA}
+	bv := view{data: b, ld: ldb, trans: transB}
+	if m*n*k <= smallWork {
+		naive(m, n, k, alpha, av, bv, beta, c, ldc)
+		return
+	}
+	kern := pickKernel(n)
+	buf := getBuffers()
+	gemm(kern, buf, m, n, k, alpha, av, bv, beta, c, ldc)
+	putBuffers(buf)
+}
+
+// view is a row-major matrix operand seen through op: element (i, j) of op(X) is data[i*ld+j], or
+// data[j*ld+i] when trans is set.
+type view struct {
+	data  []float32
+	ld    int
+	trans bool
+}
+
+// at returns element (i, j) of op(X).
+func (v view) at(i, j int) float32 {
+	if v.trans {
+		return v.data[j*v.ld+i]
+	}
+	return v.data[i*v.ld+j]
+}
+
+// sub returns the view of op(X) whose element (0, 0) is element (i, j) of v.
+func (v view) sub(i, j int) view {
+	off := i*v.ld + j
+	if v.trans {
+		off = j*v.ld + i
+	}
+	return view{data: v.data[off:], ld: v.ld, trans: v.trans}
+}
+
+// checkArgs panics unless the sizes, leading dimensions and slice lengths are consistent.
+func checkArgs(transA, transB bool, m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int) {
+	if m < 0 || n < 0 || k < 0 {
+		panic(fmt.Sprintf("gemm: negative size m=%d n=%d k=%d", m, n, k))
+	}
+	checkOperand("A", transA, m, k, a, lda)
+	checkOperand("B", transB, k, n, b, ldb)
+	checkOperand("C", false, m, n, c, ldc)
+}
+
+// checkOperand panics unless x, read as op(x) of rows×cols with leading dimension ld, fits in its slice.
+func checkOperand(name string, trans bool, rows, cols int, x []float32, ld int) {
+	storedRows, storedCols := rows, cols
+	if trans {
+		storedRows, storedCols = cols, rows
+	}
+	if ld < max(1, storedCols) {
+		panic(fmt.Sprintf("gemm: leading dimension of %s is %d, want >= %d (its stored row length)", name, ld, max(1, storedCols)))
+	}
+	if storedRows == 0 || storedCols == 0 {
+		return
+	}
+	if need := (storedRows-1)*ld + storedCols; len(x) < need {
+		panic(fmt.Sprintf("gemm: %s has %d elements, want >= %d for %d×%d stored rows×cols with leading dimension %d",
+			name, len(x), need, storedRows, storedCols, ld))
+	}
+}
+
+// naive computes the product with plain loops; it is the path for tiny problems.
+func naive(m, n, k int, alpha float32, a, b view, beta float32, c []float32, ldc int) {
+	for i := range m {
+		row := c[i*ldc : i*ldc+n]
+		for j := range row {
+			var sum float32
+			for p := range k {
+				sum += a.at(i, p) * b.at(p, j)
+			}
+			if beta == 0 {
+				row[j] = alpha * sum
+			} else {
+				row[j] = alpha*sum + beta*row[j]
+			}
+		}
+	}
+}
+
+// scaleC sets C = beta*C, writing zeros without reading C when beta is 0.
+func scaleC(m, n int, beta float32, c []float32, ldc int) {
+	if beta == 1 {
+		return
+	}
+	for i := range m {
+		row := c[i*ldc : i*ldc+n]
+		if beta == 0 {
+			clear(row)
+			continue
+		}
+		for j := range row {
+			row[j] *= beta
+		}
+	}
+}
+
+// gemm is the blocked product of Sgemm on one goroutine with the given micro-kernel and buffers; it
+// assumes checked arguments.
+//
+// The loops follow Goto and van de Geijn: a kc×nc block of op(B) is packed into column panels of
+// kern.nr (kept in L3/L2), then each mc×kc block of op(A) is packed into row panels of kern.mr (kept
+// in L2) and multiplied panel by panel by the micro-kernel, whose B panel stays in L1.
+func gemm(kern *kernel, buf *buffers, m, n, k int, alpha float32, a, b view, beta float32, c []float32, ldc int) {
+	if m == 0 || n == 0 {
+		return
+	}
+	if alpha == 0 || k == 0 {
+		scaleC(m, n, beta, c, ldc)
+		return
+	}
+	if beta != 0 && beta != 1 {
+		scaleC(m, n, beta, c, ldc)
+		beta = 1
+	}
+	mr, nr := kern.mr, kern.nr
+	kc, mc, nc := kern.kc, kern.mc, kern.nc
+	ap := buf.a.grow(roundUp(min(mc, m), mr) * min(kc, k))
+	bp := buf.b.grow(roundUp(min(nc, n), nr) * min(kc, k))
+	for jc := 0; jc < n; jc += nc {
+		nb := min(nc, n-jc)
+		for pc := 0; pc < k; pc += kc {
+			kb := min(kc, k-pc)
+			packB(nr, bp, b.sub(pc, jc), kb, nb)
+			add := beta != 0 || pc > 0
+			for ic := 0; ic < m; ic += mc {
+				mb := min(mc, m-ic)
+				packA(mr, ap, a.sub(ic, pc), mb, kb, alpha)
+				macroKernel(kern, mb, nb, kb, ap, bp, c[ic*ldc+jc:], ldc, add, buf.tile[:])
+			}
+		}
+	}
+}
+
+// macroKernel multiplies a packed mb×kb block of A by a packed kb×nb block of B into C, adding to C
+// when add is set and overwriting it otherwise. tmp (maxTile floats) is scratch for edge tiles.
+func macroKernel(kern *kernel, mb, nb, kb int, ap, bp, c []float32, ldc int, add bool, tmp []float32) {
+	mr, nr := kern.mr, kern.nr
+	for jr := 0; jr < nb; jr += nr {
+		nrr := min(nr, nb-jr)
+		bpanel := bp[jr*kb:]
+		for ir := 0; ir < mb; ir += mr {
+			mrr := min(mr, mb-ir)
+			apanel := ap[ir*kb:]
+			if mrr == mr && nrr == nr {
+				kern.fn(kb, apanel, bpanel, c[ir*ldc+jr:], ldc, add)
+				continue
+			}
+			// Edge tile: compute the full padded tile into tmp, then merge its valid part.
+			kern.fn(kb, apanel, bpanel, tmp, nr, false)
+			for i := range mrr {
+				dst := c[(ir+i)*ldc+jr : (ir+i)*ldc+jr+nrr]
+				src := tmp[i*nr : i*nr+nrr]
+				if add {
+					for j, v := range src {
+						dst[j] += v
+					}
+				} else {
+					copy(dst, src)
+				}
+			}
+		}
+	}
+}
+
+// roundUp rounds x up to a multiple of q.
+func roundUp(x, q int) int { return (x + q - 1) / q * q }
