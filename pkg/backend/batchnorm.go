@@ -58,16 +58,7 @@ func (b *Builder) BatchNormForTraining(operand, scale, offset backends.Op, epsil
 		x, sc, off := ins[0].([]float32), ins[1].([]float32), ins[2].([]float32)
 		y, mean, variance := outs[0].([]float32), outs[1].([]float32), outs[2].([]float32)
 		bnMoments(x, l, mean, variance)
-		a, c := make([]float32, l.features), make([]float32, l.features)
-		for f := range a {
-			a[f] = sc[f] * float32(1/math.Sqrt(float64(variance[f])+float64(epsilon)))
-			c[f] = off[f] - mean[f]*a[f]
-		}
-		l.forEach(func(f, base int) {
-			for i, v := range x[base : base+l.inner] {
-				y[base+i] = v*a[f] + c[f]
-			}
-		})
+		bnApply(x, y, l, sc, off, mean, variance, epsilon)
 		return nil
 	}
 	outs, err := b.native("BatchNormForTraining", vs, k, vs[0].shape, fshape, fshape)
@@ -163,4 +154,37 @@ func (b *Builder) BatchNormGradient(operand, scale, mean, variance, gradOutput b
 		return nil, nil, nil, err
 	}
 	return outs[0], outs[1], outs[2], nil
+}
+
+// BatchNormForInference implements backends.Builder: normalizes operand with the given (running)
+// mean and variance of each feature, then scales and offsets.
+func (b *Builder) BatchNormForInference(operand, scale, offset, mean, variance backends.Op, epsilon float32, featureAxis int) (backends.Op, error) {
+	vs, l, err := b.bnCheck("BatchNormForInference", []backends.Op{operand, scale, offset, mean, variance}, featureAxis)
+	if err != nil {
+		return nil, err
+	}
+	k := func(ins, outs []any) error {
+		x, sc, off, mean, variance := ins[0].([]float32), ins[1].([]float32), ins[2].([]float32), ins[3].([]float32), ins[4].([]float32)
+		bnApply(x, outs[0].([]float32), l, sc, off, mean, variance, epsilon)
+		return nil
+	}
+	outs, err := b.native("BatchNormForInference", vs, k, vs[0].shape)
+	if err != nil {
+		return nil, err
+	}
+	return outs[0], nil
+}
+
+// bnApply writes y = (x − mean)·scale/√(variance+ε) + offset per feature.
+func bnApply(x, y []float32, l bnLayout, scale, offset, mean, variance []float32, epsilon float32) {
+	a, c := make([]float32, l.features), make([]float32, l.features)
+	for f := range a {
+		a[f] = scale[f] * float32(1/math.Sqrt(float64(variance[f])+float64(epsilon)))
+		c[f] = offset[f] - mean[f]*a[f]
+	}
+	l.forEach(func(f, base int) {
+		for i, v := range x[base : base+l.inner] {
+			y[base+i] = v*a[f] + c[f]
+		}
+	})
 }

@@ -56,24 +56,6 @@ func (b *Builder) ArgMinMax(x backends.Op, axis int, outputDType dtypes.DType, i
 	return outs[0], nil
 }
 
-// BatchNormForInference implements backends.Builder by recording the op for simplego.
-func (b *Builder) BatchNormForInference(operand backends.Op, scale backends.Op, offset backends.Op, mean backends.Op, variance backends.Op, epsilon float32, featureAxis int) (backends.Op, error) {
-	ins := make([]backends.Op, 0, 7)
-	ins = append(ins, operand)
-	ins = append(ins, scale)
-	ins = append(ins, offset)
-	ins = append(ins, mean)
-	ins = append(ins, variance)
-	outs, err := b.delegate("BatchNormForInference", ins, func(sb backends.Builder, in []backends.Op) ([]backends.Op, error) {
-		o0, err := sb.BatchNormForInference(in[0], in[0+1], in[0+1+1], in[0+1+1+1], in[0+1+1+1+1], epsilon, featureAxis)
-		return []backends.Op{o0}, err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return outs[0], nil
-}
-
 // Bitcast implements backends.Builder by recording the op for simplego.
 func (b *Builder) Bitcast(x backends.Op, targetDType dtypes.DType) (backends.Op, error) {
 	ins := make([]backends.Op, 0, 2)

@@ -75,7 +75,7 @@ func (b *Backend) Capabilities() backends.Capabilities {
 	for _, op := range []backends.OpType{
 		backends.OpTypeConvGeneral, backends.OpTypeDotGeneral, backends.OpTypePad, backends.OpTypeReverse,
 		backends.OpTypeSelectAndScatterMax, backends.OpTypeSelectAndScatterMin,
-		backends.OpTypeBatchNormForTraining, backends.OpTypeBatchNormGradient,
+		backends.OpTypeBatchNormForTraining, backends.OpTypeBatchNormGradient, backends.OpTypeBatchNormForInference,
 	} {
 		c.Operations[op] = true
 	}

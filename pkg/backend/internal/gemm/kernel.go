@@ -13,6 +13,10 @@ type kernel struct {
 	// fn sets the mr×nr tile at the origin of c (row stride ldc) to, or adds to it when add is set, the
 	// product of the packed panels a (k×mr, p-major) and b (k×nr, p-major).
 	fn func(k int, a, b, c []float32, ldc int, add bool)
+	// direct, if not nil, is fn reading the mr rows of A in place (row stride lda) instead of from a
+	// packed panel, and scaling the product by alpha. gemm uses it for narrow products with an
+	// untransposed A, where packing A would cost about as much as the multiplication.
+	direct func(k int, a []float32, lda int, b, c []float32, ldc int, alpha float32, add bool)
 }
 
 // goKernel is the portable micro-kernel, used when no assembly kernel suits the CPU.

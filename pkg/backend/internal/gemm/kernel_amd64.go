@@ -8,6 +8,12 @@ import "golang.org/x/sys/cpu"
 //go:noescape
 func kernel6x16AVX2(k int, a, b, c *float32, ldc int, add bool)
 
+// kernel6x16AVX2Direct is kernel6x16AVX2 reading A unpacked (row stride lda floats) and scaling the
+// product by alpha; see kernel.direct.
+//
+//go:noescape
+func kernel6x16AVX2Direct(k int, a *float32, lda int, b, c *float32, ldc int, alpha float32, add bool)
+
 // kernel12x32AVX512 computes a 12×32 tile with AVX-512F; see kernel.fn for the contract.
 //
 //go:noescape
@@ -18,6 +24,10 @@ var avx2Kernel = &kernel{name: "avx2-6x16", mr: 6, nr: 16, kc: 256, mc: 144, nc:
 	fn: func(k int, a, b, c []float32, ldc int, add bool) {
 		_, _, _ = a[6*k-1], b[16*k-1], c[5*ldc+15] // The assembly trusts these bounds.
 		kernel6x16AVX2(k, &a[0], &b[0], &c[0], ldc, add)
+	},
+	direct: func(k int, a []float32, lda int, b, c []float32, ldc int, alpha float32, add bool) {
+		_, _, _ = a[5*lda+k-1], b[16*k-1], c[5*ldc+15] // The assembly trusts these bounds.
+		kernel6x16AVX2Direct(k, &a[0], lda, &b[0], &c[0], ldc, alpha, add)
 	}}
 
 // avx512Kernel is the 12×32 AVX-512 kernel: 24 ZMM accumulators, two B vectors and broadcasts of A.

@@ -9,42 +9,49 @@ import (
 // by alpha. Panel q holds rows q*mr.. in p-major order (dst[q*mr*kb + p*mr + r]); rows past mb are
 // zero so the micro-kernel can always compute full tiles.
 func packA(mr int, dst []float32, a view, mb, kb int, alpha float32) {
-	for ir := 0; ir < mb; ir += mr {
-		mrr := min(mr, mb-ir)
-		panel := dst[ir*kb : ir*kb+mr*kb]
-		if a.trans {
-			// Row p of the panel is a contiguous run of A's stored row p.
-			for p := range kb {
-				src := a.data[p*a.ld+ir : p*a.ld+ir+mrr]
-				d := panel[p*mr : p*mr+mr]
-				scaleCopy(d[:mrr], src, alpha)
-				clear(d[mrr:])
-			}
-			continue
+	dst = dst[:roundUp(mb, mr)*kb]
+	if a.trans {
+		packTransA(mr, dst, a, mb, kb)
+	} else {
+		for ir := 0; ir < mb; ir += mr {
+			packRowsInterleaved(dst[ir*kb:ir*kb+mr*kb], a.data[ir*a.ld:], a.ld, mr, min(mr, mb-ir), kb)
 		}
-		if mrr == mr {
-			packRowsInterleaved(panel, a.data[ir*a.ld:], a.ld, mr, kb, alpha)
-			continue
-		}
-		for r := range mr {
-			if r >= mrr {
-				for p := range kb {
-					panel[p*mr+r] = 0
-				}
-				continue
-			}
-			src := a.data[(ir+r)*a.ld : (ir+r)*a.ld+kb]
-			for p, v := range src {
-				panel[p*mr+r] = alpha * v
-			}
+	}
+	if alpha != 1 {
+		for i := range dst {
+			dst[i] *= alpha
 		}
 	}
 }
 
-// packRowsInterleaved writes rows 0..mr-1 of src (row stride ld, kb columns) interleaved into
-// panel: panel[p*mr+r] = alpha*src[r*ld+p].
-func packRowsInterleaved(panel, src []float32, ld, mr, kb int, alpha float32) {
-	if mr == 6 {
+// packTransA is packA for a transposed A: row p of every panel is a run of A's stored row p.
+func packTransA(mr int, dst []float32, a view, mb, kb int) {
+	full := mb / mr * mr
+	for p := range kb {
+		src := a.data[p*a.ld : p*a.ld+mb]
+		ir := 0
+		switch mr {
+		case 6:
+			for ; ir < full; ir += 6 {
+				*(*[6]float32)(dst[ir*kb+p*6:]) = *(*[6]float32)(src[ir:])
+			}
+		case 12:
+			for ; ir < full; ir += 12 {
+				*(*[12]float32)(dst[ir*kb+p*12:]) = *(*[12]float32)(src[ir:])
+			}
+		}
+		for ; ir < mb; ir += mr {
+			d := dst[ir*kb+p*mr : ir*kb+p*mr+mr]
+			n := copy(d, src[ir:])
+			clear(d[n:])
+		}
+	}
+}
+
+// packRowsInterleaved writes the first rows (<= mr) rows of src (row stride ld, kb columns)
+// interleaved into panel, panel[p*mr+r] = src[r*ld+p], and zeros the rows from rows to mr.
+func packRowsInterleaved(panel, src []float32, ld, mr, rows, kb int) {
+	if mr == 6 && rows == 6 {
 		r0 := src[0*ld : 0*ld+kb]
 		r1 := src[1*ld : 1*ld+kb]
 		r2 := src[2*ld : 2*ld+kb]
@@ -52,20 +59,20 @@ func packRowsInterleaved(panel, src []float32, ld, mr, kb int, alpha float32) {
 		r4 := src[4*ld : 4*ld+kb]
 		r5 := src[5*ld : 5*ld+kb]
 		for p := range kb {
-			d := panel[p*6 : p*6+6 : p*6+6]
-			d[0] = alpha * r0[p]
-			d[1] = alpha * r1[p]
-			d[2] = alpha * r2[p]
-			d[3] = alpha * r3[p]
-			d[4] = alpha * r4[p]
-			d[5] = alpha * r5[p]
+			d := (*[6]float32)(panel[p*6:])
+			d[0], d[1], d[2], d[3], d[4], d[5] = r0[p], r1[p], r2[p], r3[p], r4[p], r5[p]
 		}
 		return
 	}
 	for r := range mr {
-		row := src[r*ld : r*ld+kb]
-		for p, v := range row {
-			panel[p*mr+r] = alpha * v
+		if r >= rows {
+			for p := range kb {
+				panel[p*mr+r] = 0
+			}
+			continue
+		}
+		for p, v := range src[r*ld : r*ld+kb] {
+			panel[p*mr+r] = v
 		}
 	}
 }
@@ -76,36 +83,33 @@ func packB(nr int, dst []float32, b view, kb, nb int) {
 	for jr := 0; jr < nb; jr += nr {
 		nrr := min(nr, nb-jr)
 		panel := dst[jr*kb : jr*kb+nr*kb]
-		if !b.trans {
+		switch {
+		case b.trans:
+			if nrr < nr {
+				clear(panel)
+			}
+			for j := range nrr {
+				src := b.data[(jr+j)*b.ld : (jr+j)*b.ld+kb]
+				for p, v := range src {
+					panel[p*nr+j] = v
+				}
+			}
+		case nrr == 16 && nr == 16:
+			for p := range kb {
+				*(*[16]float32)(panel[p*16:]) = *(*[16]float32)(b.data[p*b.ld+jr:])
+			}
+		case nrr == 32 && nr == 32:
+			for p := range kb {
+				*(*[32]float32)(panel[p*32:]) = *(*[32]float32)(b.data[p*b.ld+jr:])
+			}
+		default:
 			// Row p of the panel is a contiguous run of B's stored row p.
 			for p := range kb {
 				d := panel[p*nr : p*nr+nr]
 				copy(d, b.data[p*b.ld+jr:p*b.ld+jr+nrr])
 				clear(d[nrr:])
 			}
-			continue
 		}
-		if nrr < nr {
-			clear(panel)
-		}
-		for j := range nrr {
-			src := b.data[(jr+j)*b.ld : (jr+j)*b.ld+kb]
-			for p, v := range src {
-				panel[p*nr+j] = v
-			}
-		}
-	}
-}
-
-// scaleCopy sets dst = alpha*src; len(dst) must equal len(src).
-func scaleCopy(dst, src []float32, alpha float32) {
-	if alpha == 1 {
-		copy(dst, src)
-		return
-	}
-	dst = dst[:len(src)]
-	for i, v := range src {
-		dst[i] = alpha * v
 	}
 }
 

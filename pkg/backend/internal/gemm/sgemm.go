@@ -135,6 +135,7 @@ func gemm(kern *kernel, buf *buffers, m, n, k int, alpha float32, a, b view, bet
 	}
 	mr, nr := kern.mr, kern.nr
 	kc, mc, nc := kern.kc, kern.mc, kern.nc
+	direct := kern.direct != nil && !a.trans && n <= directMaxN
 	ap := buf.a.grow(roundUp(min(mc, m), mr) * min(kc, k))
 	bp := buf.b.grow(roundUp(min(nc, n), nr) * min(kc, k))
 	for jc := 0; jc < n; jc += nc {
@@ -145,38 +146,71 @@ func gemm(kern *kernel, buf *buffers, m, n, k int, alpha float32, a, b view, bet
 			add := beta != 0 || pc > 0
 			for ic := 0; ic < m; ic += mc {
 				mb := min(mc, m-ic)
-				packA(mr, ap, a.sub(ic, pc), mb, kb, alpha)
-				macroKernel(kern, mb, nb, kb, ap, bp, c[ic*ldc+jc:], ldc, add, buf.tile[:])
+				if !direct {
+					packA(mr, ap, a.sub(ic, pc), mb, kb, alpha)
+				} else if full := mb / mr * mr; full < mb {
+					// Only the last, partial row panel is packed (with zero rows).
+					packA(mr, ap[full*kb:], a.sub(ic+full, pc), mb-full, kb, alpha)
+				}
+				blk := block{mb: mb, nb: nb, kb: kb, ap: ap, bp: bp, c: c[ic*ldc+jc:], ldc: ldc, add: add}
+				if direct {
+					blk.a, blk.alpha = a.sub(ic, pc), alpha
+				}
+				macroKernel(kern, &blk, buf.tile[:])
 			}
 		}
 	}
 }
 
-// macroKernel multiplies a packed mb×kb block of A by a packed kb×nb block of B into C, adding to C
-// when add is set and overwriting it otherwise. tmp (maxTile floats) is scratch for edge tiles.
-func macroKernel(kern *kernel, mb, nb, kb int, ap, bp, c []float32, ldc int, add bool, tmp []float32) {
+// directMaxN is the widest product for which gemm reads A in place with kernel.direct: with few
+// columns, each element of A is used in few multiply-adds and packing it would cost about as much.
+const directMaxN = 64
+
+// block is the work of one macro-kernel call: C (mb×nb, at the origin of c) = or += the product of
+// the packed mb×kb block of A and kb×nb block of B. When a.data is not nil, full row panels of A are
+// read in place from a (scaled by alpha) with kernel.direct and only the last partial panel is packed.
+type block struct {
+	mb, nb, kb int
+	ap, bp     []float32
+	c          []float32
+	ldc        int
+	add        bool
+	a          view
+	alpha      float32
+}
+
+// macroKernel computes blk tile by tile; tmp (maxTile floats) is scratch for edge tiles.
+func macroKernel(kern *kernel, blk *block, tmp []float32) {
 	mr, nr := kern.mr, kern.nr
-	for jr := 0; jr < nb; jr += nr {
-		nrr := min(nr, nb-jr)
-		bpanel := bp[jr*kb:]
-		for ir := 0; ir < mb; ir += mr {
-			mrr := min(mr, mb-ir)
-			apanel := ap[ir*kb:]
-			if mrr == mr && nrr == nr {
-				kern.fn(kb, apanel, bpanel, c[ir*ldc+jr:], ldc, add)
+	kb, c, ldc := blk.kb, blk.c, blk.ldc
+	for jr := 0; jr < blk.nb; jr += nr {
+		nrr := min(nr, blk.nb-jr)
+		bpanel := blk.bp[jr*kb:]
+		for ir := 0; ir < blk.mb; ir += mr {
+			mrr := min(mr, blk.mb-ir)
+			dst, ld, add := c[ir*ldc+jr:], ldc, blk.add
+			edge := mrr < mr || nrr < nr
+			if edge {
+				// Compute the full padded tile into tmp, then merge its valid part.
+				dst, ld, add = tmp, nr, false
+			}
+			if blk.a.data != nil && mrr == mr {
+				kern.direct(kb, blk.a.data[ir*blk.a.ld:], blk.a.ld, bpanel, dst, ld, blk.alpha, add)
+			} else {
+				kern.fn(kb, blk.ap[ir*kb:], bpanel, dst, ld, add)
+			}
+			if !edge {
 				continue
 			}
-			// Edge tile: compute the full padded tile into tmp, then merge its valid part.
-			kern.fn(kb, apanel, bpanel, tmp, nr, false)
 			for i := range mrr {
-				dst := c[(ir+i)*ldc+jr : (ir+i)*ldc+jr+nrr]
+				d := c[(ir+i)*ldc+jr : (ir+i)*ldc+jr+nrr]
 				src := tmp[i*nr : i*nr+nrr]
-				if add {
+				if blk.add {
 					for j, v := range src {
-						dst[j] += v
+						d[j] += v
 					}
 				} else {
-					copy(dst, src)
+					copy(d, src)
 				}
 			}
 		}

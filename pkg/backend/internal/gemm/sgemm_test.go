@@ -38,6 +38,7 @@ var shapes = []shape{
 	{name: "k0/beta0/NaN-C", m: 6, n: 5, k: 0, alpha: 1, beta: 0, nanC: true},
 	{name: "m0", m: 0, n: 5, k: 3, alpha: 1},
 	{name: "n0", m: 5, n: 0, k: 3, alpha: 1},
+	{name: "alpha-2.5/beta0.5/narrow", m: 31, n: 18, k: 13, alpha: -2.5, beta: 0.5, pad: 3},
 	{name: "padded-ld", m: 23, n: 41, k: 29, alpha: 1.5, beta: -1, pad: 5},
 }
 

@@ -23,7 +23,7 @@ import (
 var native = map[string]bool{
 	"ConvGeneral": true, "DotGeneral": true, "Pad": true, "Reverse": true,
 	"SelectAndScatterMax": true, "SelectAndScatterMin": true,
-	"BatchNormForTraining": true, "BatchNormGradient": true,
+	"BatchNormForTraining": true, "BatchNormGradient": true, "BatchNormForInference": true,
 }
 
 func main() {
