@@ -20,7 +20,8 @@ func (b *Builder) ConvGeneral(input, kernel backends.Op, axes backends.ConvolveA
 		return nil, err
 	}
 	axes = axes.Clone()
-	strides_, inputDilations, kernelDilations = slices.Clone(strides_), slices.Clone(inputDilations), slices.Clone(kernelDilations)
+	n := len(axes.InputSpatial)
+	strides_, inputDilations, kernelDilations = ones(strides_, n), ones(inputDilations, n), ones(kernelDilations, n)
 	paddings = slices.Clone(paddings)
 	so, err := b.shadow.ConvGeneral(vs[0].shadow, vs[1].shadow, axes.Clone(), slices.Clone(strides_), slices.Clone(paddings),
 		slices.Clone(inputDilations), slices.Clone(kernelDilations), channelGroupCount, batchGroupCount)
@@ -52,6 +53,19 @@ func (b *Builder) ConvGeneral(input, kernel backends.Op, axes backends.ConvolveA
 		return nil, err
 	}
 	return outs[0], nil
+}
+
+// ones returns s with a missing or zero entry replaced by 1, the neutral stride or dilation: GoMLX's
+// Convolve builder passes zeros for strides it was not given, which simplego rejects.
+func ones(s []int, n int) []int {
+	out := make([]int, n)
+	for i := range out {
+		out[i] = 1
+		if i < len(s) && s[i] != 0 {
+			out[i] = s[i]
+		}
+	}
+	return out
 }
 
 // convPlan is a convolution in canonical layout: input [B, S..., C], kernel [K..., Cin/G, Cout],

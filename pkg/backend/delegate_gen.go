@@ -13,35 +13,6 @@ var (
 	_ shapes.Shape
 )
 
-// Abs implements backends.Builder by recording the op for simplego.
-func (b *Builder) Abs(x backends.Op) (backends.Op, error) {
-	ins := make([]backends.Op, 0, 1)
-	ins = append(ins, x)
-	outs, err := b.delegate("Abs", ins, func(sb backends.Builder, in []backends.Op) ([]backends.Op, error) {
-		o0, err := sb.Abs(in[0])
-		return []backends.Op{o0}, err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return outs[0], nil
-}
-
-// Add implements backends.Builder by recording the op for simplego.
-func (b *Builder) Add(lhs backends.Op, rhs backends.Op) (backends.Op, error) {
-	ins := make([]backends.Op, 0, 2)
-	ins = append(ins, lhs)
-	ins = append(ins, rhs)
-	outs, err := b.delegate("Add", ins, func(sb backends.Builder, in []backends.Op) ([]backends.Op, error) {
-		o0, err := sb.Add(in[0], in[0+1])
-		return []backends.Op{o0}, err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return outs[0], nil
-}
-
 // ArgMinMax implements backends.Builder by recording the op for simplego.
 func (b *Builder) ArgMinMax(x backends.Op, axis int, outputDType dtypes.DType, isMin bool) (backends.Op, error) {
 	ins := make([]backends.Op, 0, 4)
@@ -272,36 +243,6 @@ func (b *Builder) Cos(x backends.Op) (backends.Op, error) {
 	return outs[0], nil
 }
 
-// Div implements backends.Builder by recording the op for simplego.
-func (b *Builder) Div(lhs backends.Op, rhs backends.Op) (backends.Op, error) {
-	ins := make([]backends.Op, 0, 2)
-	ins = append(ins, lhs)
-	ins = append(ins, rhs)
-	outs, err := b.delegate("Div", ins, func(sb backends.Builder, in []backends.Op) ([]backends.Op, error) {
-		o0, err := sb.Div(in[0], in[0+1])
-		return []backends.Op{o0}, err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return outs[0], nil
-}
-
-// Dot implements backends.Builder by recording the op for simplego.
-func (b *Builder) Dot(lhs backends.Op, rhs backends.Op) (backends.Op, error) {
-	ins := make([]backends.Op, 0, 2)
-	ins = append(ins, lhs)
-	ins = append(ins, rhs)
-	outs, err := b.delegate("Dot", ins, func(sb backends.Builder, in []backends.Op) ([]backends.Op, error) {
-		o0, err := sb.Dot(in[0], in[0+1])
-		return []backends.Op{o0}, err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return outs[0], nil
-}
-
 // DynamicSlice implements backends.Builder by recording the op for simplego.
 func (b *Builder) DynamicSlice(operand backends.Op, startIndices []backends.Op, sliceDims []int) (backends.Op, error) {
 	ins := make([]backends.Op, 0, 3)
@@ -369,20 +310,6 @@ func (b *Builder) Erf(x backends.Op) (backends.Op, error) {
 	ins = append(ins, x)
 	outs, err := b.delegate("Erf", ins, func(sb backends.Builder, in []backends.Op) ([]backends.Op, error) {
 		o0, err := sb.Erf(in[0])
-		return []backends.Op{o0}, err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return outs[0], nil
-}
-
-// Exp implements backends.Builder by recording the op for simplego.
-func (b *Builder) Exp(x backends.Op) (backends.Op, error) {
-	ins := make([]backends.Op, 0, 1)
-	ins = append(ins, x)
-	outs, err := b.delegate("Exp", ins, func(sb backends.Builder, in []backends.Op) ([]backends.Op, error) {
-		o0, err := sb.Exp(in[0])
 		return []backends.Op{o0}, err
 	})
 	if err != nil {
@@ -637,20 +564,6 @@ func (b *Builder) LessThanTotalOrder(lhs backends.Op, rhs backends.Op) (backends
 	return outs[0], nil
 }
 
-// Log implements backends.Builder by recording the op for simplego.
-func (b *Builder) Log(x backends.Op) (backends.Op, error) {
-	ins := make([]backends.Op, 0, 1)
-	ins = append(ins, x)
-	outs, err := b.delegate("Log", ins, func(sb backends.Builder, in []backends.Op) ([]backends.Op, error) {
-		o0, err := sb.Log(in[0])
-		return []backends.Op{o0}, err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return outs[0], nil
-}
-
 // Log1p implements backends.Builder by recording the op for simplego.
 func (b *Builder) Log1p(x backends.Op) (backends.Op, error) {
 	ins := make([]backends.Op, 0, 1)
@@ -716,79 +629,6 @@ func (b *Builder) LogicalXor(lhs backends.Op, rhs backends.Op) (backends.Op, err
 	ins = append(ins, rhs)
 	outs, err := b.delegate("LogicalXor", ins, func(sb backends.Builder, in []backends.Op) ([]backends.Op, error) {
 		o0, err := sb.LogicalXor(in[0], in[0+1])
-		return []backends.Op{o0}, err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return outs[0], nil
-}
-
-// Logistic implements backends.Builder by recording the op for simplego.
-func (b *Builder) Logistic(x backends.Op) (backends.Op, error) {
-	ins := make([]backends.Op, 0, 1)
-	ins = append(ins, x)
-	outs, err := b.delegate("Logistic", ins, func(sb backends.Builder, in []backends.Op) ([]backends.Op, error) {
-		o0, err := sb.Logistic(in[0])
-		return []backends.Op{o0}, err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return outs[0], nil
-}
-
-// Max implements backends.Builder by recording the op for simplego.
-func (b *Builder) Max(lhs backends.Op, rhs backends.Op) (backends.Op, error) {
-	ins := make([]backends.Op, 0, 2)
-	ins = append(ins, lhs)
-	ins = append(ins, rhs)
-	outs, err := b.delegate("Max", ins, func(sb backends.Builder, in []backends.Op) ([]backends.Op, error) {
-		o0, err := sb.Max(in[0], in[0+1])
-		return []backends.Op{o0}, err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return outs[0], nil
-}
-
-// Min implements backends.Builder by recording the op for simplego.
-func (b *Builder) Min(lhs backends.Op, rhs backends.Op) (backends.Op, error) {
-	ins := make([]backends.Op, 0, 2)
-	ins = append(ins, lhs)
-	ins = append(ins, rhs)
-	outs, err := b.delegate("Min", ins, func(sb backends.Builder, in []backends.Op) ([]backends.Op, error) {
-		o0, err := sb.Min(in[0], in[0+1])
-		return []backends.Op{o0}, err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return outs[0], nil
-}
-
-// Mul implements backends.Builder by recording the op for simplego.
-func (b *Builder) Mul(lhs backends.Op, rhs backends.Op) (backends.Op, error) {
-	ins := make([]backends.Op, 0, 2)
-	ins = append(ins, lhs)
-	ins = append(ins, rhs)
-	outs, err := b.delegate("Mul", ins, func(sb backends.Builder, in []backends.Op) ([]backends.Op, error) {
-		o0, err := sb.Mul(in[0], in[0+1])
-		return []backends.Op{o0}, err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return outs[0], nil
-}
-
-// Neg implements backends.Builder by recording the op for simplego.
-func (b *Builder) Neg(x backends.Op) (backends.Op, error) {
-	ins := make([]backends.Op, 0, 1)
-	ins = append(ins, x)
-	outs, err := b.delegate("Neg", ins, func(sb backends.Builder, in []backends.Op) ([]backends.Op, error) {
-		o0, err := sb.Neg(in[0])
 		return []backends.Op{o0}, err
 	})
 	if err != nil {
@@ -982,34 +822,6 @@ func (b *Builder) ReduceProduct(x backends.Op, axes ...int) (backends.Op, error)
 	return outs[0], nil
 }
 
-// ReduceSum implements backends.Builder by recording the op for simplego.
-func (b *Builder) ReduceSum(x backends.Op, axes ...int) (backends.Op, error) {
-	ins := make([]backends.Op, 0, 2)
-	ins = append(ins, x)
-	outs, err := b.delegate("ReduceSum", ins, func(sb backends.Builder, in []backends.Op) ([]backends.Op, error) {
-		o0, err := sb.ReduceSum(in[0], axes...)
-		return []backends.Op{o0}, err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return outs[0], nil
-}
-
-// ReduceWindow implements backends.Builder by recording the op for simplego.
-func (b *Builder) ReduceWindow(x backends.Op, reductionType backends.ReduceOpType, windowDimensions []int, strides []int, baseDilations []int, windowDilations []int, paddings [][2]int) (backends.Op, error) {
-	ins := make([]backends.Op, 0, 7)
-	ins = append(ins, x)
-	outs, err := b.delegate("ReduceWindow", ins, func(sb backends.Builder, in []backends.Op) ([]backends.Op, error) {
-		o0, err := sb.ReduceWindow(in[0], reductionType, windowDimensions, strides, baseDilations, windowDilations, paddings)
-		return []backends.Op{o0}, err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return outs[0], nil
-}
-
 // Rem implements backends.Builder by recording the op for simplego.
 func (b *Builder) Rem(lhs backends.Op, rhs backends.Op) (backends.Op, error) {
 	ins := make([]backends.Op, 0, 2)
@@ -1059,20 +871,6 @@ func (b *Builder) Round(x backends.Op) (backends.Op, error) {
 	ins = append(ins, x)
 	outs, err := b.delegate("Round", ins, func(sb backends.Builder, in []backends.Op) ([]backends.Op, error) {
 		o0, err := sb.Round(in[0])
-		return []backends.Op{o0}, err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return outs[0], nil
-}
-
-// Rsqrt implements backends.Builder by recording the op for simplego.
-func (b *Builder) Rsqrt(x backends.Op) (backends.Op, error) {
-	ins := make([]backends.Op, 0, 1)
-	ins = append(ins, x)
-	outs, err := b.delegate("Rsqrt", ins, func(sb backends.Builder, in []backends.Op) ([]backends.Op, error) {
-		o0, err := sb.Rsqrt(in[0])
 		return []backends.Op{o0}, err
 	})
 	if err != nil {
@@ -1174,20 +972,6 @@ func (b *Builder) ShiftRightLogical(lhs backends.Op, rhs backends.Op) (backends.
 	return outs[0], nil
 }
 
-// Sign implements backends.Builder by recording the op for simplego.
-func (b *Builder) Sign(x backends.Op) (backends.Op, error) {
-	ins := make([]backends.Op, 0, 1)
-	ins = append(ins, x)
-	outs, err := b.delegate("Sign", ins, func(sb backends.Builder, in []backends.Op) ([]backends.Op, error) {
-		o0, err := sb.Sign(in[0])
-		return []backends.Op{o0}, err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return outs[0], nil
-}
-
 // Sin implements backends.Builder by recording the op for simplego.
 func (b *Builder) Sin(x backends.Op) (backends.Op, error) {
 	ins := make([]backends.Op, 0, 1)
@@ -1208,49 +992,6 @@ func (b *Builder) Slice(x backends.Op, starts []int, limits []int, strides []int
 	ins = append(ins, x)
 	outs, err := b.delegate("Slice", ins, func(sb backends.Builder, in []backends.Op) ([]backends.Op, error) {
 		o0, err := sb.Slice(in[0], starts, limits, strides)
-		return []backends.Op{o0}, err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return outs[0], nil
-}
-
-// Sqrt implements backends.Builder by recording the op for simplego.
-func (b *Builder) Sqrt(x backends.Op) (backends.Op, error) {
-	ins := make([]backends.Op, 0, 1)
-	ins = append(ins, x)
-	outs, err := b.delegate("Sqrt", ins, func(sb backends.Builder, in []backends.Op) ([]backends.Op, error) {
-		o0, err := sb.Sqrt(in[0])
-		return []backends.Op{o0}, err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return outs[0], nil
-}
-
-// Sub implements backends.Builder by recording the op for simplego.
-func (b *Builder) Sub(lhs backends.Op, rhs backends.Op) (backends.Op, error) {
-	ins := make([]backends.Op, 0, 2)
-	ins = append(ins, lhs)
-	ins = append(ins, rhs)
-	outs, err := b.delegate("Sub", ins, func(sb backends.Builder, in []backends.Op) ([]backends.Op, error) {
-		o0, err := sb.Sub(in[0], in[0+1])
-		return []backends.Op{o0}, err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return outs[0], nil
-}
-
-// Tanh implements backends.Builder by recording the op for simplego.
-func (b *Builder) Tanh(x backends.Op) (backends.Op, error) {
-	ins := make([]backends.Op, 0, 1)
-	ins = append(ins, x)
-	outs, err := b.delegate("Tanh", ins, func(sb backends.Builder, in []backends.Op) ([]backends.Op, error) {
-		o0, err := sb.Tanh(in[0])
 		return []backends.Op{o0}, err
 	})
 	if err != nil {

@@ -157,3 +157,17 @@ func (p *dotPlan) run(lhs, rhs, out []float32) {
 		one(i, p.workers)
 	}
 }
+
+// Dot implements backends.Builder: XLA's Dot (vector·vector, matrix·vector, matrix·matrix), the
+// contraction of lhs's last axis with rhs's first, run as DotGeneral.
+func (b *Builder) Dot(lhs, rhs backends.Op) (backends.Op, error) {
+	vs, err := b.values("Dot", []backends.Op{lhs, rhs})
+	if err != nil {
+		return nil, err
+	}
+	lr, rr := vs[0].shape.Rank(), vs[1].shape.Rank()
+	if lr < 1 || lr > 2 || rr < 1 || rr > 2 {
+		return nil, fmt.Errorf("backend %q: Dot: operands must have rank 1 or 2, got %s and %s", Name, vs[0].shape, vs[1].shape)
+	}
+	return b.DotGeneral(lhs, []int{lr - 1}, nil, rhs, []int{0}, nil)
+}

@@ -2,6 +2,9 @@ package backend
 
 import (
 	"fmt"
+	"sync"
+	"math"
+	"slices"
 
 	"github.com/gomlx/gomlx/backends"
 	"github.com/gomlx/gomlx/backends/shapeinference"
@@ -43,10 +46,9 @@ func (b *Builder) selectAndScatter(opName string, isMax bool, operand, source ba
 	if !want.Equal(src.shape) {
 		return nil, fmt.Errorf("backend %q: %s: source shape %s, want the pooled shape %s", Name, opName, src.shape, want)
 	}
-	dims, srcDims := x.shape.Dimensions, src.shape.Dimensions
-	win, st := append([]int(nil), window...), append([]int(nil), strides_...)
+	w := newWindows(x.shape.Dimensions, src.shape.Dimensions, slices.Clone(window), slices.Clone(strides_), pads, b.backend.workers)
 	k := func(ins, outs []any) error {
-		selectAndScatterF32(ins[0].([]float32), ins[1].([]float32), outs[0].([]float32), dims, srcDims, win, st, pads, isMax)
+		selectAndScatterF32(ins[0].([]float32), ins[1].([]float32), outs[0].([]float32), w, isMax)
 		return nil
 	}
 	outs, err := b.native(opName, vs, k, x.shape)
@@ -56,51 +58,211 @@ func (b *Builder) selectAndScatter(opName string, isMax bool, operand, source ba
 	return outs[0], nil
 }
 
-func selectAndScatterF32(x, src, out []float32, dims, srcDims, window, stride []int, pads [][2]int, isMax bool) {
-	clear(out)
-	rank := len(dims)
-	xStrides := strides(dims)
-	// Window offsets enumerated in row-major order.
-	winSize := 1
-	for _, w := range window {
-		winSize *= w
+// windows enumerates pooling windows. When the window and stride along the last axis are 1 and it
+// has no padding (channels-last pooling), that axis is handled as a vector: offsets then point at
+// runs of vec contiguous elements.
+type windows struct {
+	dims, outDims, window, stride []int
+	pads                          [][2]int
+	vec                           int     // length of the contiguous runs (1 when not vectorized)
+	taps                          [][]int // per tap, its index along each (non-vector) axis
+	workers                       int
+}
+
+func newWindows(dims, outDims, window, stride []int, pads [][2]int, workers int) *windows {
+	w := &windows{dims: dims, outDims: outDims, window: window, stride: stride, pads: pads, vec: 1, workers: workers}
+	if r := len(dims); r > 1 && window[r-1] == 1 && stride[r-1] == 1 && pads[r-1] == [2]int{} {
+		w.vec = dims[r-1]
+		w.dims, w.outDims, w.window, w.stride, w.pads = dims[:r-1], outDims[:r-1], window[:r-1], stride[:r-1], pads[:r-1]
 	}
-	widx := make([]int, rank)
-	sidx := make([]int, rank)
-	for s := range src {
-		best, bestOff := float32(0), -1
-		for w := 0; w < winSize; w++ {
-			rem := w
-			for a := rank - 1; a >= 0; a-- {
-				widx[a] = rem % window[a]
-				rem /= window[a]
-			}
-			off, inside := 0, true
-			for a := 0; a < rank; a++ {
-				pos := sidx[a]*stride[a] - pads[a][0] + widx[a]
-				if pos < 0 || pos >= dims[a] {
-					inside = false
-					break
-				}
-				off += pos * xStrides[a]
-			}
-			if !inside {
-				continue
-			}
-			v := x[off]
-			if bestOff < 0 || (isMax && v > best) || (!isMax && v < best) {
-				best, bestOff = v, off
-			}
-		}
-		if bestOff >= 0 {
-			out[bestOff] += src[s]
-		}
-		for a := rank - 1; a >= 0; a-- {
-			sidx[a]++
-			if sidx[a] < srcDims[a] {
+	n := prodInts(w.window)
+	idx := make([]int, len(w.window))
+	for t := 0; t < n; t++ {
+		w.taps = append(w.taps, slices.Clone(idx))
+		for a := len(idx) - 1; a >= 0; a-- {
+			idx[a]++
+			if idx[a] < w.window[a] {
 				break
 			}
-			sidx[a] = 0
+			idx[a] = 0
 		}
 	}
+	return w
+}
+
+// each calls visit for every output position (in units of vec elements) with the offsets, within
+// the operand, of the window's taps that fall inside it (padding taps left out), in row-major tap
+// order. Output positions are split over the workers; visit must only write its own output.
+func (w *windows) each(visit func(out int, offsets []int)) {
+	total := prodInts(w.outDims)
+	parallelRanges(total, w.workers, total*len(w.taps)*w.vec >= 1<<15, func(from, to int) {
+		rank := len(w.dims)
+		st := strides(w.dims)
+		oidx := make([]int, rank)
+		rem := from
+		for a := rank - 1; a >= 0; a-- {
+			oidx[a] = rem % w.outDims[a]
+			rem /= w.outDims[a]
+		}
+		start := make([]int, rank)
+		offsets := make([]int, 0, len(w.taps))
+		for out := from; out < to; out++ {
+			for a := 0; a < rank; a++ {
+				start[a] = oidx[a]*w.stride[a] - w.pads[a][0]
+			}
+			offsets = offsets[:0]
+		taps:
+			for _, tap := range w.taps {
+				off := 0
+				for a := 0; a < rank; a++ {
+					pos := start[a] + tap[a]
+					if pos < 0 || pos >= w.dims[a] {
+						continue taps
+					}
+					off += pos * st[a]
+				}
+				offsets = append(offsets, off*w.vec)
+			}
+			visit(out*w.vec, offsets)
+			for a := rank - 1; a >= 0; a-- {
+				oidx[a]++
+				if oidx[a] < w.outDims[a] {
+					break
+				}
+				oidx[a] = 0
+			}
+		}
+	})
+}
+
+// parallelRanges splits [0, n) into one contiguous range per worker and runs fn on each, in
+// parallel when parallel is true and there is more than one worker.
+func parallelRanges(n, workers int, parallel bool, fn func(from, to int)) {
+	if !parallel || workers <= 1 || n < 2 {
+		fn(0, n)
+		return
+	}
+	workers = min(workers, n)
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		from, to := n*w/workers, n*(w+1)/workers
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			fn(from, to)
+		}()
+	}
+	wg.Wait()
+}
+
+// selectAndScatterF32 scatters src into out (zeroed first) at the selected element of each window.
+// Windows that overlap may select the same element, so the scatter runs on one goroutine when
+// windows overlap.
+func selectAndScatterF32(x, src, out []float32, w *windows, isMax bool) {
+	clear(out)
+	overlap := false
+	for a := range w.window {
+		if w.stride[a] < w.window[a] {
+			overlap = true
+		}
+	}
+	ww := *w
+	if overlap {
+		ww.workers = 1
+	}
+	ww.each(func(s int, offsets []int) {
+		if len(offsets) == 0 {
+			return
+		}
+		for c := 0; c < w.vec; c++ {
+			bestOff := offsets[0] + c
+			best := x[bestOff]
+			for _, off := range offsets[1:] {
+				v := x[off+c]
+				if (isMax && v > best) || (!isMax && v < best) {
+					best, bestOff = v, off+c
+				}
+			}
+			out[bestOff] += src[s+c]
+		}
+	})
+}
+
+// ReduceWindow implements backends.Builder. float32 max, min and sum pooling without dilations run
+// natively (padding never contributes: it holds the reduction's identity); the rest is delegated.
+func (b *Builder) ReduceWindow(x backends.Op, reductionType backends.ReduceOpType, window, strides_, baseDilations, windowDilations []int, paddings [][2]int) (backends.Op, error) {
+	vs, err := b.values("ReduceWindow", []backends.Op{x})
+	if err != nil {
+		return nil, err
+	}
+	window, strides_, baseDilations, windowDilations = slices.Clone(window), slices.Clone(strides_), slices.Clone(baseDilations), slices.Clone(windowDilations)
+	paddings = slices.Clone(paddings)
+	so, err := b.shadow.ReduceWindow(vs[0].shadow, reductionType, slices.Clone(window), slices.Clone(strides_),
+		slices.Clone(baseDilations), slices.Clone(windowDilations), slices.Clone(paddings))
+	if err != nil {
+		return nil, fmt.Errorf("backend %q: ReduceWindow: %w", Name, err)
+	}
+	dilated := slices.ContainsFunc(baseDilations, func(d int) bool { return d != 1 }) ||
+		slices.ContainsFunc(windowDilations, func(d int) bool { return d != 1 })
+	supported := reductionType == backends.ReduceOpMax || reductionType == backends.ReduceOpMin || reductionType == backends.ReduceOpSum
+	if vs[0].shape.DType != dtypes.Float32 || dilated || !supported {
+		outs, err := b.delegate("ReduceWindow", []backends.Op{x}, func(sb backends.Builder, in []backends.Op) ([]backends.Op, error) {
+			o, err := sb.ReduceWindow(in[0], reductionType, slices.Clone(window), slices.Clone(strides_),
+				slices.Clone(baseDilations), slices.Clone(windowDilations), slices.Clone(paddings))
+			return []backends.Op{o}, err
+		})
+		if err != nil {
+			return nil, err
+		}
+		return outs[0], nil
+	}
+	outShape, err := b.shadow.OpShape(so)
+	if err != nil {
+		return nil, err
+	}
+	rank := vs[0].shape.Rank()
+	if len(strides_) == 0 {
+		strides_ = window
+	}
+	pads := make([][2]int, rank)
+	copy(pads, paddings)
+	w := newWindows(vs[0].shape.Dimensions, outShape.Dimensions, window, strides_, pads, b.backend.workers)
+	outs, err := b.nativeShadowed("ReduceWindow", vs, func(ins, outs []any) error {
+		in, out := ins[0].([]float32), outs[0].([]float32)
+		w.each(func(o int, offsets []int) {
+			acc := out[o : o+w.vec]
+			init := float32(0)
+			switch reductionType {
+			case backends.ReduceOpMax:
+				init = float32(math.Inf(-1))
+			case backends.ReduceOpMin:
+				init = float32(math.Inf(1))
+			}
+			for c := range acc {
+				acc[c] = init
+			}
+			for _, off := range offsets {
+				tap := in[off : off+w.vec]
+				switch reductionType {
+				case backends.ReduceOpMax:
+					for c, v := range tap {
+						acc[c] = max(acc[c], v)
+					}
+				case backends.ReduceOpMin:
+					for c, v := range tap {
+						acc[c] = min(acc[c], v)
+					}
+				default:
+					for c, v := range tap {
+						acc[c] += v
+					}
+				}
+			}
+		})
+		return nil
+	}, so)
+	if err != nil {
+		return nil, err
+	}
+	return outs[0], nil
 }

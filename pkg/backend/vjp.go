@@ -16,6 +16,10 @@ func registerVJPs() {
 	graph.VJPRegistration[graph.NodeTypeDotGeneral] = func(node *graph.Node, v []*graph.Node, _ shapes.Shape) []*graph.Node {
 		return dotGeneralVJP(node, v[0])
 	}
+	graph.VJPRegistration[graph.NodeTypeDot] = func(node *graph.Node, v []*graph.Node, _ shapes.Shape) []*graph.Node {
+		lhs, rhs := node.Inputs()[0], node.Inputs()[1]
+		return dotVJP(lhs, []int{lhs.Rank() - 1}, nil, rhs, []int{0}, nil, v[0])
+	}
 	graph.VJPRegistration[graph.NodeTypeConvGeneral] = func(node *graph.Node, v []*graph.Node, _ shapes.Shape) []*graph.Node {
 		return convGeneralVJP(node, v[0])
 	}
@@ -61,8 +65,12 @@ func transposeIfNeeded(x *graph.Node, perm []int) *graph.Node {
 func dotGeneralVJP(node, v *graph.Node) []*graph.Node {
 	p := nodeParams(node)
 	lhs, rhs := node.Inputs()[0], node.Inputs()[1]
-	lc, lb := intsField(p, "lhsContractingAxes"), intsField(p, "lhsBatchAxes")
-	rc, rb := intsField(p, "rhsContractingAxes"), intsField(p, "rhsBatchAxes")
+	return dotVJP(lhs, intsField(p, "lhsContractingAxes"), intsField(p, "lhsBatchAxes"),
+		rhs, intsField(p, "rhsContractingAxes"), intsField(p, "rhsBatchAxes"), v)
+}
+
+// dotVJP returns the gradients of DotGeneral(lhs, lc, lb, rhs, rc, rb) for the output gradient v.
+func dotVJP(lhs *graph.Node, lc, lb []int, rhs *graph.Node, rc, rb []int, v *graph.Node) []*graph.Node {
 	free := func(rank int, c, b []int) []int {
 		var f []int
 		for a := 0; a < rank; a++ {
@@ -110,14 +118,7 @@ func convGeneralVJP(node, v *graph.Node) []*graph.Node {
 		OutputSpatial: intsField(axesV, "OutputSpatial"),
 	}
 	n := len(axes.InputSpatial)
-	get := func(name string, def int) []int {
-		s := intsField(p, name)
-		if len(s) == 0 {
-			s = slices.Repeat([]int{def}, n)
-		}
-		return s
-	}
-	stride, inDil, kDil := get("strides", 1), get("inputDilations", 1), get("kernelDilations", 1)
+	stride, inDil, kDil := ones(intsField(p, "strides"), n), ones(intsField(p, "inputDilations"), n), ones(intsField(p, "kernelDilations"), n)
 	pads := make([][2]int, n)
 	if pv := p.FieldByName("paddings"); pv.Len() > 0 {
 		for d := 0; d < n; d++ {

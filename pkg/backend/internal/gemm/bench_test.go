@@ -55,8 +55,8 @@ func reportGFLOPS(b *testing.B, s benchShape) {
 // BenchmarkSgemm measures Sgemm (1 thread) and SgemmParallel with 2 workers on the public API.
 func BenchmarkSgemm(b *testing.B) {
 	for _, s := range benchShapes {
-		a, lda, bm, ldb, c := s.operands()
 		b.Run(s.name+"/threads=1", func(b *testing.B) {
+			a, lda, bm, ldb, c := s.operands()
 			b.ReportAllocs()
 			for b.Loop() {
 				Sgemm(s.transA, s.transB, s.m, s.n, s.k, 1, a, lda, bm, ldb, 0, c, s.n)
@@ -64,6 +64,7 @@ func BenchmarkSgemm(b *testing.B) {
 			reportGFLOPS(b, s)
 		})
 		b.Run(s.name+"/threads=2", func(b *testing.B) {
+			a, lda, bm, ldb, c := s.operands()
 			b.ReportAllocs()
 			for b.Loop() {
 				SgemmParallel(2, s.transA, s.transB, s.m, s.n, s.k, 1, a, lda, bm, ldb, 0, c, s.n)
@@ -77,15 +78,13 @@ func BenchmarkSgemm(b *testing.B) {
 // the benchmark shapes, on 1 and 2 threads.
 func BenchmarkKernel(b *testing.B) {
 	ks := []*kernel{goKernel}
-	for _, sk := range asmKernels {
-		ks = append(ks, sk.kernel)
-	}
+	ks = append(ks, runnableKernels...)
 	for _, kern := range ks {
 		for _, s := range benchShapes {
-			a, lda, bm, ldb, c := s.operands()
-			av, bv := view{a, lda, s.transA}, view{bm, ldb, s.transB}
 			for _, threads := range []int{1, 2} {
 				b.Run(fmt.Sprintf("%s/%s/threads=%d", kern.name, s.name, threads), func(b *testing.B) {
+					a, lda, bm, ldb, c := s.operands()
+					av, bv := view{a, lda, s.transA}, view{bm, ldb, s.transB}
 					b.ReportAllocs()
 					for b.Loop() {
 						gemmParallel(kern, threads, s.m, s.n, s.k, 1, av, bv, 0, c, s.n)

@@ -17,6 +17,11 @@ type kernel struct {
 	// packed panel, and scaling the product by alpha. gemm uses it for narrow products with an
 	// untransposed A, where packing A would cost about as much as the multiplication.
 	direct func(k int, a []float32, lda int, b, c []float32, ldc int, alpha float32, add bool)
+	// directT, if not nil, is direct for a transposed A: the mr values of step p are a[p*lda:].
+	directT func(k int, a []float32, lda int, b, c []float32, ldc int, alpha float32, add bool)
+	// directMaxN is the widest product for which gemm uses direct or directT: with few columns, each
+	// element of A takes part in few multiply-adds and packing it would cost about as much.
+	directMaxN int
 }
 
 // goKernel is the portable micro-kernel, used when no assembly kernel suits the CPU.

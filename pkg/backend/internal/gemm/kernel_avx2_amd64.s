@@ -101,6 +101,24 @@ TEXT ·kernel6x16AVX2Direct(SB), NOSPLIT, $0-53
 	LEAQ (R9)(R9*2), R10
 	ADDQ SI, R10
 
+	// Prefetch the next row panel (rows 6-11 from a, same k columns) while this one computes: its
+	// rows are usually read for the first time, from DRAM. Prefetches never fault, so running past
+	// the matrix is harmless.
+	LEAQ (R10)(R9*2), R11
+	ADDQ R9, R11
+	MOVQ $6, BX
+pfrow:
+	MOVQ R11, R12
+	MOVQ CX, R13
+pfline:
+	PREFETCHT0 (R12)
+	ADDQ       $64, R12
+	SUBQ       $16, R13
+	JGT        pfline
+	ADDQ       R9, R11
+	DECQ       BX
+	JNZ        pfrow
+
 	VXORPS Y4, Y4, Y4
 	VXORPS Y5, Y5, Y5
 	VXORPS Y6, Y6, Y6
@@ -161,6 +179,88 @@ dloop:
 	RET
 
 dstore:
+	STORE_ROW(Y4, Y5)
+	STORE_ROW(Y6, Y7)
+	STORE_ROW(Y8, Y9)
+	STORE_ROW(Y10, Y11)
+	STORE_ROW(Y12, Y13)
+	STORE_ROW(Y14, Y15)
+	VZEROUPPER
+	RET
+
+// func kernel6x16AVX2Strided(k int, a *float32, lda int, b, c *float32, ldc int, alpha float32, add bool)
+//
+// Like kernel6x16AVX2 but reads A in place from a transposed matrix: the 6 values of step p are
+// contiguous at a + p*lda. Scales the product by alpha before storing.
+TEXT ·kernel6x16AVX2Strided(SB), NOSPLIT, $0-53
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ lda+16(FP), R9
+	MOVQ b+24(FP), DI
+	MOVQ c+32(FP), DX
+	MOVQ ldc+40(FP), R8
+	SHLQ $2, R8
+	SHLQ $2, R9
+
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	VXORPS Y8, Y8, Y8
+	VXORPS Y9, Y9, Y9
+	VXORPS Y10, Y10, Y10
+	VXORPS Y11, Y11, Y11
+	VXORPS Y12, Y12, Y12
+	VXORPS Y13, Y13, Y13
+	VXORPS Y14, Y14, Y14
+	VXORPS Y15, Y15, Y15
+
+sloop:
+	VMOVUPS      (DI), Y0
+	VMOVUPS      32(DI), Y1
+	VBROADCASTSS (SI), Y2
+	VBROADCASTSS 4(SI), Y3
+	FMA_ROW(Y2, Y4, Y5)
+	FMA_ROW(Y3, Y6, Y7)
+	VBROADCASTSS 8(SI), Y2
+	VBROADCASTSS 12(SI), Y3
+	FMA_ROW(Y2, Y8, Y9)
+	FMA_ROW(Y3, Y10, Y11)
+	VBROADCASTSS 16(SI), Y2
+	VBROADCASTSS 20(SI), Y3
+	FMA_ROW(Y2, Y12, Y13)
+	FMA_ROW(Y3, Y14, Y15)
+	ADDQ         R9, SI
+	ADDQ         $64, DI
+	DECQ         CX
+	JNZ          sloop
+
+	VBROADCASTSS alpha+48(FP), Y0
+	VMULPS       Y0, Y4, Y4
+	VMULPS       Y0, Y5, Y5
+	VMULPS       Y0, Y6, Y6
+	VMULPS       Y0, Y7, Y7
+	VMULPS       Y0, Y8, Y8
+	VMULPS       Y0, Y9, Y9
+	VMULPS       Y0, Y10, Y10
+	VMULPS       Y0, Y11, Y11
+	VMULPS       Y0, Y12, Y12
+	VMULPS       Y0, Y13, Y13
+	VMULPS       Y0, Y14, Y14
+	VMULPS       Y0, Y15, Y15
+
+	CMPB add+52(FP), $0
+	JEQ  sstore
+	ADD_STORE_ROW(Y4, Y5)
+	ADD_STORE_ROW(Y6, Y7)
+	ADD_STORE_ROW(Y8, Y9)
+	ADD_STORE_ROW(Y10, Y11)
+	ADD_STORE_ROW(Y12, Y13)
+	ADD_STORE_ROW(Y14, Y15)
+	VZEROUPPER
+	RET
+
+sstore:
 	STORE_ROW(Y4, Y5)
 	STORE_ROW(Y6, Y7)
 	STORE_ROW(Y8, Y9)

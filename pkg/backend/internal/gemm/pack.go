@@ -33,17 +33,25 @@ func packTransA(mr int, dst []float32, a view, mb, kb int) {
 		switch mr {
 		case 6:
 			for ; ir < full; ir += 6 {
-				*(*[6]float32)(dst[ir*kb+p*6:]) = *(*[6]float32)(src[ir:])
+				d, s := dst[ir*kb+p*6:ir*kb+p*6+6:ir*kb+p*6+6], src[ir:ir+6:ir+6]
+				d[0], d[1], d[2], d[3], d[4], d[5] = s[0], s[1], s[2], s[3], s[4], s[5]
 			}
 		case 12:
 			for ; ir < full; ir += 12 {
-				*(*[12]float32)(dst[ir*kb+p*12:]) = *(*[12]float32)(src[ir:])
+				d, s := dst[ir*kb+p*12:ir*kb+p*12+12:ir*kb+p*12+12], src[ir:ir+12:ir+12]
+				d[0], d[1], d[2], d[3], d[4], d[5] = s[0], s[1], s[2], s[3], s[4], s[5]
+				d[6], d[7], d[8], d[9], d[10], d[11] = s[6], s[7], s[8], s[9], s[10], s[11]
 			}
 		}
-		for ; ir < mb; ir += mr {
+		for ; ir < mb; ir += mr { // Other panel heights, and the last panel: zero rows past mb.
 			d := dst[ir*kb+p*mr : ir*kb+p*mr+mr]
-			n := copy(d, src[ir:])
-			clear(d[n:])
+			for r := range d {
+				if ir+r < mb {
+					d[r] = src[ir+r]
+				} else {
+					d[r] = 0
+				}
+			}
 		}
 	}
 }
@@ -138,10 +146,33 @@ type buffers struct {
 	tile    [maxTile]float32
 }
 
-var bufferPool = sync.Pool{New: func() any { return new(buffers) }}
+// freeBuffers keeps up to maxFreeBuffers buffer sets between calls. Unlike a sync.Pool it is not
+// emptied by garbage collections, so steady-state training never reallocates (and re-zeroes) the
+// megabyte-sized pack buffers.
+var freeBuffers struct {
+	sync.Mutex
+	list []*buffers
+}
 
-// getBuffers takes a set of pack buffers from the pool; return it with putBuffers.
-func getBuffers() *buffers { return bufferPool.Get().(*buffers) }
+const maxFreeBuffers = 8
 
-// putBuffers returns pack buffers to the pool.
-func putBuffers(b *buffers) { bufferPool.Put(b) }
+// getBuffers takes a set of pack buffers from the free list, or makes one; return it with putBuffers.
+func getBuffers() *buffers {
+	freeBuffers.Lock()
+	defer freeBuffers.Unlock()
+	if n := len(freeBuffers.list); n > 0 {
+		b := freeBuffers.list[n-1]
+		freeBuffers.list = freeBuffers.list[:n-1]
+		return b
+	}
+	return new(buffers)
+}
+
+// putBuffers returns pack buffers to the free list (or drops them when it is full).
+func putBuffers(b *buffers) {
+	freeBuffers.Lock()
+	defer freeBuffers.Unlock()
+	if len(freeBuffers.list) < maxFreeBuffers {
+		freeBuffers.list = append(freeBuffers.list, b)
+	}
+}

@@ -86,7 +86,9 @@ func gemmParallel(kern *kernel, workers, m, n, k int, alpha float32, a, b view, 
 		putBuffers(buf)
 		return
 	}
-	tasks := make([]task, 0, workers)
+	run := parallelPool.Get().(*parallelRun)
+	defer parallelPool.Put(run)
+	tasks := run.tasks[:0]
 	whole := task{kern: kern, m: m, n: n, k: k, alpha: alpha, a: a, b: b, beta: beta, c: c, ldc: ldc}
 	switch split {
 	case splitM:
@@ -126,16 +128,13 @@ func gemmParallel(kern *kernel, workers, m, n, k int, alpha float32, a, b view, 
 			tasks[i].beta = 0
 		}
 	}
-	var wg sync.WaitGroup
+	run.tasks = tasks
+	run.wg.Add(len(tasks) - 1)
 	for i := 1; i < len(tasks); i++ {
-		wg.Add(1)
-		go func(t *task) {
-			defer wg.Done()
-			t.run()
-		}(&tasks[i])
+		go run.work(i)
 	}
 	tasks[0].run()
-	wg.Wait()
+	run.wg.Wait()
 	if split == splitK {
 		for _, t := range tasks[1:] {
 			for i := range m {
@@ -148,5 +147,20 @@ func gemmParallel(kern *kernel, workers, m, n, k int, alpha float32, a, b view, 
 	}
 	for i := range tasks {
 		putBuffers(tasks[i].buf)
+		tasks[i] = task{} // Drop references to the caller's slices.
 	}
+}
+
+// parallelRun is the reusable state of one gemmParallel call.
+type parallelRun struct {
+	tasks []task
+	wg    sync.WaitGroup
+}
+
+var parallelPool = sync.Pool{New: func() any { return new(parallelRun) }}
+
+// work runs task i on its own goroutine.
+func (r *parallelRun) work(i int) {
+	r.tasks[i].run()
+	r.wg.Done()
 }

@@ -135,7 +135,7 @@ func gemm(kern *kernel, buf *buffers, m, n, k int, alpha float32, a, b view, bet
 	}
 	mr, nr := kern.mr, kern.nr
 	kc, mc, nc := kern.kc, kern.mc, kern.nc
-	direct := kern.direct != nil && !a.trans && n <= directMaxN
+	direct := n <= kern.directMaxN && (a.trans && kern.directT != nil || !a.trans && kern.direct != nil)
 	ap := buf.a.grow(roundUp(min(mc, m), mr) * min(kc, k))
 	bp := buf.b.grow(roundUp(min(nc, n), nr) * min(kc, k))
 	for jc := 0; jc < n; jc += nc {
@@ -146,15 +146,21 @@ func gemm(kern *kernel, buf *buffers, m, n, k int, alpha float32, a, b view, bet
 			add := beta != 0 || pc > 0
 			for ic := 0; ic < m; ic += mc {
 				mb := min(mc, m-ic)
-				if !direct {
-					packA(mr, ap, a.sub(ic, pc), mb, kb, alpha)
-				} else if full := mb / mr * mr; full < mb {
-					// Only the last, partial row panel is packed (with zero rows).
-					packA(mr, ap[full*kb:], a.sub(ic+full, pc), mb-full, kb, alpha)
-				}
 				blk := block{mb: mb, nb: nb, kb: kb, ap: ap, bp: bp, c: c[ic*ldc+jc:], ldc: ldc, add: add}
 				if direct {
 					blk.a, blk.alpha = a.sub(ic, pc), alpha
+				}
+				switch full := mb / mr * mr; {
+				case !direct:
+					packA(mr, ap, a.sub(ic, pc), mb, kb, alpha)
+				case full == mb:
+				case a.trans && (kb-1)*a.ld+full+mr <= len(blk.a.data):
+					// The last, partial row panel can be read in place too: its rows past mb
+					// read other elements of the slice and are discarded as an edge tile.
+					blk.tailDirect = true
+				default:
+					// Only the last, partial row panel is packed (with zero rows).
+					packA(mr, ap[full*kb:], a.sub(ic+full, pc), mb-full, kb, alpha)
 				}
 				macroKernel(kern, &blk, buf.tile[:])
 			}
@@ -162,13 +168,10 @@ func gemm(kern *kernel, buf *buffers, m, n, k int, alpha float32, a, b view, bet
 	}
 }
 
-// directMaxN is the widest product for which gemm reads A in place with kernel.direct: with few
-// columns, each element of A is used in few multiply-adds and packing it would cost about as much.
-const directMaxN = 64
-
 // block is the work of one macro-kernel call: C (mb×nb, at the origin of c) = or += the product of
 // the packed mb×kb block of A and kb×nb block of B. When a.data is not nil, full row panels of A are
-// read in place from a (scaled by alpha) with kernel.direct and only the last partial panel is packed.
+// read in place from a (scaled by alpha) with kernel.direct or directT and only the last partial
+// panel is packed, unless tailDirect says that it too can be read in place.
 type block struct {
 	mb, nb, kb int
 	ap, bp     []float32
@@ -177,6 +180,7 @@ type block struct {
 	add        bool
 	a          view
 	alpha      float32
+	tailDirect bool
 }
 
 // macroKernel computes blk tile by tile; tmp (maxTile floats) is scratch for edge tiles.
@@ -194,9 +198,12 @@ func macroKernel(kern *kernel, blk *block, tmp []float32) {
 				// Compute the full padded tile into tmp, then merge its valid part.
 				dst, ld, add = tmp, nr, false
 			}
-			if blk.a.data != nil && mrr == mr {
+			switch {
+			case blk.a.data != nil && blk.a.trans && (mrr == mr || blk.tailDirect):
+				kern.directT(kb, blk.a.data[ir:], blk.a.ld, bpanel, dst, ld, blk.alpha, add)
+			case blk.a.data != nil && mrr == mr:
 				kern.direct(kb, blk.a.data[ir*blk.a.ld:], blk.a.ld, bpanel, dst, ld, blk.alpha, add)
-			} else {
+			default:
 				kern.fn(kb, blk.ap[ir*kb:], bpanel, dst, ld, add)
 			}
 			if !edge {
