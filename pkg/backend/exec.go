@@ -1,8 +1,6 @@
 package backend
 
 import (
-	"os"
-	"time"
 	"fmt"
 	"slices"
 
@@ -176,7 +174,6 @@ func (b *Builder) Compile(outputs []backends.Op, shardings []*backends.ShardingS
 			return nil, fmt.Errorf("backend %q: compiling segment %d of %q: %w", Name, i, b.name, err)
 		}
 		s.exe = exe
-		segNodesDebug[s] = nodes
 	}
 	// Release values after their last use, unless they are outputs or parameters.
 	for v, i := range lastUse {
@@ -235,10 +232,7 @@ func (e *Executable) Execute(inputs []backends.Buffer, donate []bool, defaultDev
 			}
 		}
 	}
-	for si, s := range e.steps {
-		t0 := time.Now()
-		defer func() {}()
-		_ = si
+	for _, s := range e.steps {
 		if s.native != nil {
 			n := s.native
 			ins := make([]any, len(n.inputs))
@@ -262,9 +256,6 @@ func (e *Executable) Execute(inputs []backends.Buffer, donate []bool, defaultDev
 				return nil, fmt.Errorf("backend %q: %s: %w", Name, n.name, err)
 			}
 			free(s)
-			if os.Getenv("CVPROF") != "" && time.Since(t0) > 0 {
-				fmt.Fprintf(os.Stderr, "PROF %s native %s %v %s\n", e.name, n.name, time.Since(t0), n.outs[0].shape)
-			}
 			continue
 		}
 		segIns := make([]backends.Buffer, len(s.segIns))
@@ -289,13 +280,6 @@ func (e *Executable) Execute(inputs []backends.Buffer, donate []bool, defaultDev
 			bufs[v] = outs[i]
 		}
 		free(s)
-		if os.Getenv("CVPROF") != "" && time.Since(t0) > 0 {
-			var names []string
-			for _, n := range segNodesDebug[s] {
-				names = append(names, n.name+n.outs[0].shape.String())
-			}
-			fmt.Fprintf(os.Stderr, "PROF %s segment %v: %v\n", e.name, time.Since(t0), names)
-		}
 	}
 	results := make([]backends.Buffer, len(e.outputs))
 	for i, v := range e.outputs {
@@ -317,5 +301,3 @@ func (e *Executable) Execute(inputs []backends.Buffer, donate []bool, defaultDev
 	_ = donate
 	return results, nil
 }
-
-var segNodesDebug = map[*step][]*node{}

@@ -32,11 +32,11 @@ func TestParityWithSimpleGo(t *testing.T) {
 	}
 	type graphFn func(x, y *Node) *Node
 	cases := []struct {
-		name   string
-		xDims  []int
-		yDims  []int
-		fn     graphFn
-		exact  bool
+		name  string
+		xDims []int
+		yDims []int
+		fn    graphFn
+		exact bool
 	}{
 		{"add same shape", []int{8, 16, 16, 8}, []int{8, 16, 16, 8}, func(x, y *Node) *Node { return Add(x, y) }, true},
 		{"sub bias broadcast", []int{8, 16, 16, 8}, []int{1, 1, 1, 8}, func(x, y *Node) *Node { return Sub(x, y) }, true},

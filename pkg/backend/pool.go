@@ -2,9 +2,9 @@ package backend
 
 import (
 	"fmt"
-	"sync"
 	"math"
 	"slices"
+	"sync"
 
 	"github.com/gomlx/gomlx/backends"
 	"github.com/gomlx/gomlx/backends/shapeinference"

@@ -82,6 +82,10 @@ func checkOperand(name string, trans bool, rows, cols int, x []float32, ld int) 
 
 // naive computes the product with plain loops; it is the path for tiny problems.
 func naive(m, n, k int, alpha float32, a, b view, beta float32, c []float32, ldc int) {
+	if alpha == 0 {
+		scaleC(m, n, beta, c, ldc) // A and B are not read (a NaN in them does not propagate).
+		return
+	}
 	for i := range m {
 		row := c[i*ldc : i*ldc+n]
 		for j := range row {

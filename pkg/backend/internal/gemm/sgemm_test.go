@@ -267,6 +267,46 @@ func TestSgemmParallel(t *testing.T) {
 	}
 }
 
+// TestSgemmAlphaZero checks the reference-BLAS rule that alpha == 0 reads neither A nor B: NaNs in
+// them do not reach C = beta*C (expected values by hand).
+func TestSgemmAlphaZero(t *testing.T) {
+	cases := []struct {
+		name     string
+		m, n, k  int
+		parallel bool
+	}{
+		{"tiny-path", 2, 3, 4, false},
+		{"blocked-path", 40, 50, 60, false},
+		{"parallel", 200, 200, 200, true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			a := make([]float32, tc.m*tc.k)
+			b := make([]float32, tc.k*tc.n)
+			for i := range a {
+				a[i] = float32(math.NaN())
+			}
+			for i := range b {
+				b[i] = float32(math.Inf(1))
+			}
+			c := make([]float32, tc.m*tc.n)
+			for i := range c {
+				c[i] = float32(i % 7)
+			}
+			if tc.parallel {
+				SgemmParallel(2, false, false, tc.m, tc.n, tc.k, 0, a, tc.k, b, tc.n, 0.5, c, tc.n)
+			} else {
+				Sgemm(false, false, tc.m, tc.n, tc.k, 0, a, tc.k, b, tc.n, 0.5, c, tc.n)
+			}
+			for i, v := range c {
+				if want := 0.5 * float32(i%7); v != want {
+					t.Fatalf("C[%d] = %v, want %v", i, v, want)
+				}
+			}
+		})
+	}
+}
+
 func TestSgemmPanics(t *testing.T) {
 	a := make([]float32, 12)
 	cases := []struct {
