@@ -1,14 +1,60 @@
 package main
 
-import "errors"
+import (
+	"fmt"
+	"strings"
 
-// TODO(owner of this command): replace this placeholder.
+	"github.com/cvlessons/cvlessons/bench"
+	"github.com/cvlessons/cvlessons/pkg/backend"
+)
+
 var cmdBench = &command{
 	name:  "bench",
-	usage: "bench train --model NAME --batch N --steps N",
-	short: "benchmark training throughput",
-	long:  "benchmark training throughput",
-	run: func(env *environment, args []string) error {
-		return errors.New("bench: not built yet")
-	},
+	usage: "bench train --model NAME [--batch N] [--steps N]",
+	short: "benchmark training throughput on the reference nets",
+	long: `
+Bench train trains one of the reference networks on random images with SGD (momentum 0.9) and
+prints the training throughput and the peak memory as its last line:
+
+	model=<name> batch=<n> images_per_s=<float> peak_rss_mb=<float>
+
+The models are ` + strings.Join(bench.Models, ", ") + `. The backend is chosen as by "cvlessons
+backend" ($GOMLX_BACKEND overrides it). bench/compare.sh runs the same nets in PyTorch side by side.
+
+Flags:
+	--model NAME   the network (required)
+	--batch N      images per step (default 64)
+	--steps N      timed steps after two warm-up steps (default 20)
+`,
+	run: runBench,
+}
+
+func runBench(env *environment, args []string) error {
+	if len(args) == 0 || args[0] != "train" {
+		return usagef("bench: want the subcommand \"train\"")
+	}
+	fs := newFlagSet("bench train")
+	model := fs.String("model", "", "")
+	batch := fs.Int("batch", 64, "")
+	steps := fs.Int("steps", 20, "")
+	if err := parseFlags(fs, args[1:]); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usagef("bench train: unexpected arguments %q", fs.Args())
+	}
+	if *model == "" {
+		return usagef("bench train: --model is required (one of %s)", strings.Join(bench.Models, ", "))
+	}
+	b, err := backend.NewLogged(env.stderr)
+	if err != nil {
+		return err
+	}
+	defer b.Finalize()
+	r, err := bench.Train(b, *model, *batch, *steps)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(env.stdout, r)
+	return nil
 }

@@ -127,10 +127,11 @@ func printHelp(w io.Writer, c *command) {
 	fmt.Fprintf(w, "usage: cvlessons %s\n\n%s\n", c.usage, strings.TrimSpace(c.long))
 }
 
-// newFlagSet returns a flag set for c that reports errors instead of exiting and prints
-// nothing by itself: run prints help or usage errors in one place.
-func newFlagSet(c *command) *flag.FlagSet {
-	fs := flag.NewFlagSet(c.name, flag.ContinueOnError)
+// newFlagSet returns a flag set for the (sub)command name that reports errors instead of exiting
+// and prints nothing by itself: run prints help or usage errors in one place. It takes a name, not
+// the *command, so that a command's run function can use it without an initialization cycle.
+func newFlagSet(name string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	return fs
 }

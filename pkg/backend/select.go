@@ -47,7 +47,7 @@ func Choose() Choice {
 		}
 		return Choice{Config: "xla:" + plugin, Reason: fmt.Sprintf("PJRT plugin %q is installed locally", plugin), Plugins: plugins}
 	}
-	return Choice{Config: Name, Reason: "no PJRT plugin installed locally, so the pure-Go backend (runs anywhere, no download)"}
+	return Choice{Config: Name, Reason: "no PJRT plugin installed locally; the pure-Go backend runs anywhere, with no download"}
 }
 
 // installedPlugins lists the PJRT plugins present on this machine, sorted, without downloading any.

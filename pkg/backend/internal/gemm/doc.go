@@ -14,8 +14,9 @@
 // The implementation follows the GotoBLAS/BLIS design: op(B) is packed in kc×nc blocks into panels
 // nr columns wide, op(A) in mc×kc blocks into panels mr rows tall (both with zero padding, so edge
 // tiles need no special kernel), and an assembly micro-kernel keeps an mr×nr tile of C in vector
-// registers while it streams the two panels. Narrow products (n <= 64) skip packing A and let the
-// micro-kernel read A in place, since each element of A then takes part in few multiply-adds.
+// registers while it streams the two panels. Narrow products (n <= 64, or n <= 512 when A is
+// transposed) skip packing A and let the AVX2 micro-kernel read A in place, since each element of A
+// then takes part in few multiply-adds and packing would cost about as much as multiplying.
 // Micro-kernels, chosen at run time with golang.org/x/sys/cpu:
 //
 //   - avx2-6x16: AVX2 + FMA, 6×16 tile in 12 YMM registers (any x86-64 CPU since Haswell / Zen 1).

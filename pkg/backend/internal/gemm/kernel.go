@@ -19,9 +19,10 @@ type kernel struct {
 	direct func(k int, a []float32, lda int, b, c []float32, ldc int, alpha float32, add bool)
 	// directT, if not nil, is direct for a transposed A: the mr values of step p are a[p*lda:].
 	directT func(k int, a []float32, lda int, b, c []float32, ldc int, alpha float32, add bool)
-	// directMaxN is the widest product for which gemm uses direct or directT: with few columns, each
-	// element of A takes part in few multiply-adds and packing it would cost about as much.
-	directMaxN int
+	// directMaxN and directTMaxN are the widest products for which gemm uses direct and directT:
+	// with few columns, each element of A takes part in few multiply-adds and packing it would cost
+	// about as much. (A transposed A is cheaper to read in place: each step reads mr adjacent values.)
+	directMaxN, directTMaxN int
 }
 
 // goKernel is the portable micro-kernel, used when no assembly kernel suits the CPU.

@@ -26,7 +26,7 @@ func kernel6x16AVX2Strided(k int, a *float32, lda int, b, c *float32, ldc int, a
 func kernel12x32AVX512(k int, a, b, c *float32, ldc int, add bool)
 
 // avx2Kernel is the 6×16 AVX2+FMA kernel: 12 YMM accumulators, two B vectors and broadcasts of A.
-var avx2Kernel = &kernel{name: "avx2-6x16", mr: 6, nr: 16, kc: 256, mc: 144, nc: 2048, directMaxN: 64,
+var avx2Kernel = &kernel{name: "avx2-6x16", mr: 6, nr: 16, kc: 256, mc: 144, nc: 2048, directMaxN: 64, directTMaxN: 512,
 	fn: func(k int, a, b, c []float32, ldc int, add bool) {
 		_, _, _ = a[6*k-1], b[16*k-1], c[5*ldc+15] // The assembly trusts these bounds.
 		kernel6x16AVX2(k, &a[0], &b[0], &c[0], ldc, add)

@@ -216,6 +216,8 @@ TEXT ·kernel6x16AVX2Strided(SB), NOSPLIT, $0-53
 	VXORPS Y15, Y15, Y15
 
 sloop:
+	// Rows p of the next tiles' columns: one cache line ahead in A's row p.
+	PREFETCHT0   64(SI)
 	VMOVUPS      (DI), Y0
 	VMOVUPS      32(DI), Y1
 	VBROADCASTSS (SI), Y2

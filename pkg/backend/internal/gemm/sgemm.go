@@ -139,7 +139,7 @@ func gemm(kern *kernel, buf *buffers, m, n, k int, alpha float32, a, b view, bet
 	}
 	mr, nr := kern.mr, kern.nr
 	kc, mc, nc := kern.kc, kern.mc, kern.nc
-	direct := n <= kern.directMaxN && (a.trans && kern.directT != nil || !a.trans && kern.direct != nil)
+	direct := a.trans && kern.directT != nil && n <= kern.directTMaxN || !a.trans && kern.direct != nil && n <= kern.directMaxN
 	ap := buf.a.grow(roundUp(min(mc, m), mr) * min(kc, k))
 	bp := buf.b.grow(roundUp(min(nc, n), nr) * min(kc, k))
 	for jc := 0; jc < n; jc += nc {
