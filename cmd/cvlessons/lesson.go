@@ -1,14 +1,187 @@
 package main
 
-import "errors"
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"text/tabwriter"
 
-// TODO(owner of this command): replace this placeholder.
+	"github.com/cvlessons/cvlessons/lessons"
+	"github.com/cvlessons/cvlessons/lessons/detection"
+	metricslesson "github.com/cvlessons/cvlessons/lessons/metrics"
+	"github.com/cvlessons/cvlessons/lessons/welcome"
+	"github.com/cvlessons/cvlessons/pkg/plot"
+)
+
+// lessonEntries is the course catalogue, in teaching order. Each lesson package adds its line.
+func lessonEntries() []lessons.Entry {
+	return []lessons.Entry{
+		welcome.Entry(),
+		metricslesson.Entry(),
+		detection.Entry(),
+	}
+}
+
 var cmdLesson = &command{
 	name:  "lesson",
-	usage: "lesson list|run NAME [--preset quick|full] [--out DIR] [--json]",
+	usage: "lesson list [--json] | lesson run NAME [--preset quick|full] [--out DIR] [--json]",
 	short: "list or run lessons headless",
-	long:  "list or run lessons headless",
-	run: func(env *environment, args []string) error {
-		return errors.New("lesson: not built yet")
-	},
+	long: `Lesson lists the course's lessons or runs one without Jupyter.
+
+  lesson list          print each lesson's name, notebook and one-line description
+  lesson run NAME      run the lesson, writing its figures (PNG) and summary.json to --out
+
+Progress goes to stderr. The summary (the lesson's measured numbers) goes to stdout, as text or,
+with --json, as the JSON object also written to summary.json.
+
+Flags for run:
+  --preset quick|full  size of the run (default: $CVLESSONS_PRESET, else full);
+                       quick takes minutes on two CPU cores, full is the classroom size
+  --out DIR            where figures and summary.json go (default out/NAME)
+  --json               print the summary as JSON`,
+	run: runLesson,
+}
+
+func runLesson(env *environment, args []string) error {
+	if len(args) == 0 {
+		return usagef("lesson: missing subcommand, want list or run")
+	}
+	switch args[0] {
+	case "list":
+		return lessonList(env, args[1:])
+	case "run":
+		return lessonRun(env, args[1:])
+	case "-h", "--help", "-help":
+		return flag.ErrHelp
+	}
+	return usagef("lesson: unknown subcommand %q, want list or run", args[0])
+}
+
+func lessonList(env *environment, args []string) error {
+	fs := newFlagSet("lesson")
+	asJSON := fs.Bool("json", false, "print JSON")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usagef("lesson list: unexpected argument %q", fs.Arg(0))
+	}
+	entries := lessonEntries()
+	if *asJSON {
+		type item struct {
+			Name     string `json:"name"`
+			Title    string `json:"title"`
+			Notebook string `json:"notebook"`
+		}
+		items := make([]item, len(entries))
+		for i, e := range entries {
+			items[i] = item{e.Name, e.Title, e.Notebook}
+		}
+		return lessonJSON(env, items)
+	}
+	tw := tabwriter.NewWriter(env.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "NAME\tNOTEBOOK\tWHAT IT SHOWS")
+	for _, e := range entries {
+		fmt.Fprintf(tw, "%s\tnotebooks/%s\t%s\n", e.Name, e.Notebook, e.Title)
+	}
+	return tw.Flush()
+}
+
+// lessonSummary is what summary.json holds and --json prints.
+type lessonSummary struct {
+	Lesson  string         `json:"lesson"`
+	Preset  lessons.Preset `json:"preset"`
+	Figures []string       `json:"figures"`
+	Summary string         `json:"summary"`
+	Report  lessons.Result `json:"report"`
+}
+
+func lessonRun(env *environment, args []string) error {
+	fs := newFlagSet("lesson")
+	presetFlag := fs.String("preset", "", "quick or full")
+	out := fs.String("out", "", "output directory")
+	asJSON := fs.Bool("json", false, "print JSON")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	// Accept flags both before and after NAME.
+	if fs.NArg() == 0 {
+		return usagef("lesson run: missing lesson NAME; run \"cvlessons lesson list\"")
+	}
+	name, rest := fs.Arg(0), fs.Args()[1:]
+	if err := parseFlags(fs, rest); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usagef("lesson run: unexpected argument %q after %q", fs.Arg(0), name)
+	}
+	entry, ok := findLesson(name)
+	if !ok {
+		return usagef("lesson run: unknown lesson %q; run \"cvlessons lesson list\"", name)
+	}
+	preset, err := lessons.PresetFromEnv()
+	if *presetFlag != "" {
+		preset, err = lessons.ParsePreset(*presetFlag)
+		if err != nil {
+			return usagef("lesson run: --preset %q: want quick or full", *presetFlag)
+		}
+	}
+	if err != nil {
+		return err
+	}
+	dir := *out
+	if dir == "" {
+		dir = filepath.Join("out", name)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("lesson run: %w", err)
+	}
+	fmt.Fprintf(env.stderr, "lesson %s: running the %s preset, writing to %s\n", name, preset, dir)
+	res, err := entry.Run(lessons.Options{Preset: preset, OutDir: dir, Progress: env.stderr})
+	if err != nil {
+		return fmt.Errorf("lesson %s: %w", name, err)
+	}
+	s := lessonSummary{Lesson: name, Preset: preset, Figures: res.Figures(), Summary: res.Summary(), Report: res}
+	if s.Figures == nil {
+		s.Figures = []string{}
+	}
+	data, err := json.MarshalIndent(s, "", "  ")
+	if err != nil {
+		return fmt.Errorf("lesson %s: encoding the summary: %w", name, err)
+	}
+	summaryPath := filepath.Join(dir, "summary.json")
+	if err := plot.WriteFileAtomic(summaryPath, append(data, '\n')); err != nil {
+		return fmt.Errorf("lesson %s: %w", name, err)
+	}
+	if *asJSON {
+		fmt.Fprintf(env.stdout, "%s\n", data)
+		return nil
+	}
+	fmt.Fprintln(env.stdout, res.Summary())
+	for _, f := range s.Figures {
+		fmt.Fprintf(env.stdout, "figure: %s\n", f)
+	}
+	fmt.Fprintf(env.stdout, "summary: %s\n", summaryPath)
+	return nil
+}
+
+func findLesson(name string) (lessons.Entry, bool) {
+	for _, e := range lessonEntries() {
+		if e.Name == name {
+			return e, true
+		}
+	}
+	return lessons.Entry{}, false
+}
+
+// lessonJSON writes v to stdout as indented JSON.
+func lessonJSON(env *environment, v any) error {
+	data, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.stdout, "%s\n", data)
+	return nil
 }

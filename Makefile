@@ -1,0 +1,34 @@
+# cvlessons: the course's entry points. Each target calls a script in scripts/, so it works from
+# any directory (make -C /path/to/cvlessons lab) and the logic stays readable.
+#
+#   make lab     install what is missing, then open the course in Jupyter (prints the URL)
+#   make test    go vet, go test and every notebook executed headless (what CI runs)
+#   make html    execute the notebooks and render them as static HTML in notebooks/html/
+#   make image   build the classroom container image with buildah and run a notebook in it
+#   make doctor  check the set-up without changing anything
+
+SHELL := /bin/bash
+ROOT := $(patsubst %/,%,$(dir $(abspath $(lastword $(MAKEFILE_LIST)))))
+
+.PHONY: lab test html image doctor setup clean
+
+lab:
+	@"$(ROOT)/scripts/lab.sh"
+
+test:
+	@"$(ROOT)/scripts/test.sh"
+
+html:
+	@"$(ROOT)/scripts/html.sh"
+
+image:
+	@"$(ROOT)/scripts/build-image.sh"
+
+setup:
+	@"$(ROOT)/scripts/setup.sh"
+
+doctor:
+	@. "$(ROOT)/scripts/lib.sh" && cd "$(ROOT)" && go run ./cmd/cvlessons doctor
+
+clean:
+	rm -rf "$(ROOT)/notebooks/.executed" "$(ROOT)/notebooks/html" "$(ROOT)/out"

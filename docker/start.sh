@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# start.sh is the image's entry point: it serves the course's notebooks on port 8888 behind a
+# token. JUPYTER_TOKEN sets the token (a random one is made and printed when unset; an empty
+# token is refused). Any arguments are run instead (e.g. "bash", or jupyterhub-singleuser).
+set -euo pipefail
+if (($#)); then exec "$@"; fi
+token="${JUPYTER_TOKEN:-$(/usr/bin/python3 -c 'import secrets; print(secrets.token_hex(24))')}"
+[[ -n "$token" ]] || { echo "start.sh: refusing to start without a token" >&2; exit 1; }
+app=notebook
+if /usr/bin/python3 -c 'import jupyterlab' 2>/dev/null; then app=lab; fi
+echo "cvlessons: open http://127.0.0.1:${HOST_PORT:-8888}/?token=$token (map the port with docker run -p 8888:8888)"
+cd "$CVLESSONS_ROOT/notebooks"
+args=(--no-browser --ip=0.0.0.0 --port=8888 --notebook-dir="$CVLESSONS_ROOT/notebooks")
+if [[ "$app" == lab ]]; then
+	exec /usr/bin/python3 -m jupyterlab "${args[@]}" --ServerApp.token="$token"
+fi
+exec /usr/bin/jupyter notebook "${args[@]}" --NotebookApp.token="$token"

@@ -1,0 +1,35 @@
+package augment
+
+import (
+	"os"
+	"testing"
+
+	"github.com/cvlessons/cvlessons/pkg/backend"
+)
+
+func TestProbeArms(t *testing.T) {
+	if os.Getenv("PROBE") == "" {
+		t.Skip()
+	}
+	cfg := Quick()
+	cfg.Steps, cfg.EvalEvery, cfg.ValSize = 40, 20, 500
+	b, err := backend.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, val, err := fashionSubsets(cfg.TrainSize, cfg.ValSize, cfg.Seed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, err := trainArm(b, "none", tr, val, cfg, cfg.Steps, os.Stderr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%+v", base)
+	augd := augmentedViews(tr, cfg.Views, cfg.Seed, 2)
+	a, err := trainArm(b, "aug", augd, val, cfg, cfg.Steps, os.Stderr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%+v", a)
+}

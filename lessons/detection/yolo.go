@@ -1,0 +1,137 @@
+package detection
+
+import (
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"time"
+
+	"github.com/gomlx/gomlx/backends"
+	. "github.com/gomlx/gomlx/pkg/core/graph" //nolint:staticcheck // GoMLX's documented style.
+	"github.com/gomlx/gomlx/pkg/core/tensors"
+	"github.com/gomlx/gomlx/pkg/ml/context"
+	"github.com/gomlx/gomlx/pkg/ml/layers"
+	"github.com/gomlx/gomlx/pkg/ml/layers/activations"
+	"github.com/gomlx/gomlx/pkg/ml/train"
+	"github.com/gomlx/gomlx/pkg/ml/train/optimizers"
+
+	"github.com/cvlessons/cvlessons/datasets"
+	"github.com/cvlessons/cvlessons/pkg/cnn"
+	"github.com/cvlessons/cvlessons/pkg/detect"
+)
+
+// YOLOConfig sizes the YOLO v1 model of the lesson and its training.
+type YOLOConfig struct {
+	// Grid is the output layout; its Width and Height must be the images' size, divisible by
+	// 2^len(Channels) · ... such that the backbone's output is Grid.S x Grid.S.
+	Grid detect.YOLOGrid
+	// Channels are the backbone's convolution widths; each stage is conv3x3 + BatchNorm + ReLU +
+	// 2x2 max pooling, so the image shrinks by 2^len(Channels).
+	Channels []int
+	// Steps, BatchSize and LearningRate drive Adam.
+	Steps, BatchSize int
+	LearningRate     float64
+	// Seed fixes the initial weights and the batches.
+	Seed uint64
+}
+
+// YOLOModel builds the network on images [batch, H, W, 1]: the backbone stages, a conv3x3 of twice
+// the last width, and a 1x1 convolution to 5B + C channels, squashed by a sigmoid so that every output
+// lies in (0, 1) like its target (offsets, sizes as fractions of the image, confidence, class
+// probabilities). The paper uses a linear output instead; the sigmoid is this lesson's choice for
+// stable training from scratch on a CPU. Output [batch, S, S, 5B + C].
+func YOLOModel(ctx *context.Context, cfg YOLOConfig, images *Node) *Node {
+	x := images
+	for i, c := range cfg.Channels {
+		s := ctx.In(fmt.Sprintf("stage%d", i+1))
+		x = layers.Convolution(s.In("conv"), x).Channels(c).KernelSize(3).PadSame().UseBias(false).Done()
+		x = cnn.BatchNorm(s.In("bn"), x)
+		x = MaxPool(activations.Relu(x)).Window(2).Strides(2).NoPadding().Done()
+	}
+	last := cfg.Channels[len(cfg.Channels)-1]
+	x = layers.Convolution(ctx.In("neck"), x).Channels(2 * last).KernelSize(3).PadSame().Done()
+	x = activations.Relu(x)
+	x = layers.Convolution(ctx.In("head"), x).Channels(cfg.Grid.CellLen()).KernelSize(1).Done()
+	if s := x.Shape(); s.Dim(1) != cfg.Grid.S || s.Dim(2) != cfg.Grid.S {
+		panic(fmt.Sprintf("detection: YOLOModel: backbone output %s, want %dx%d cells", s, cfg.Grid.S, cfg.Grid.S))
+	}
+	return Sigmoid(x)
+}
+
+// TrainYOLO trains YOLOModel on data with YOLO v1's loss (detect.YOLOLossGraph, the paper's weights)
+// and returns the trained context and the loss of every step.
+func TrainYOLO(b backends.Backend, cfg YOLOConfig, data *datasets.Detection, progress io.Writer) (*context.Context, []float64, error) {
+	im := data.Images
+	targets := make([]float32, 0, im.N*cfg.Grid.S*cfg.Grid.S*cfg.Grid.TargetCellLen())
+	for i := range im.N {
+		t, _ := cfg.Grid.Encode(objectsOf(data.Objects[i]))
+		targets = append(targets, t...)
+	}
+	ctx := context.New()
+	if err := ctx.SetRNGStateFromSeed(int64(cfg.Seed)); err != nil {
+		return nil, nil, fmt.Errorf("detection: seeding: %w", err)
+	}
+	modelFn := func(ctx *context.Context, _ any, inputs []*Node) []*Node {
+		return []*Node{YOLOModel(ctx, cfg, inputs[0])}
+	}
+	lossFn := func(labels, predictions []*Node) *Node {
+		return detect.YOLOLossGraph(cfg.Grid, predictions[0], labels[0], detect.PaperYOLOLoss())
+	}
+	trainer := train.NewTrainer(b, ctx, modelFn, lossFn, optimizers.Adam().LearningRate(cfg.LearningRate).Done(), nil, nil)
+	rng := rand.New(rand.NewPCG(cfg.Seed, 0x7010))
+	imgSize, tgtSize := im.ImageSize(), cfg.Grid.S*cfg.Grid.S*cfg.Grid.TargetCellLen()
+	x := make([]float32, cfg.BatchSize*imgSize)
+	y := make([]float32, cfg.BatchSize*tgtSize)
+	var losses []float64
+	start := time.Now()
+	for step := range cfg.Steps {
+		for k := range cfg.BatchSize {
+			i := rng.IntN(im.N)
+			copy(x[k*imgSize:], im.Image(i))
+			copy(y[k*tgtSize:], targets[i*tgtSize:(i+1)*tgtSize])
+		}
+		out, err := trainer.TrainStep(nil,
+			[]*tensors.Tensor{tensors.FromFlatDataAndDimensions(x, cfg.BatchSize, im.Height, im.Width, im.Channels)},
+			[]*tensors.Tensor{tensors.FromFlatDataAndDimensions(y, cfg.BatchSize, cfg.Grid.S, cfg.Grid.S, cfg.Grid.TargetCellLen())})
+		if err != nil {
+			return nil, nil, fmt.Errorf("detection: YOLO training step %d: %w", step, err)
+		}
+		losses = append(losses, float64(tensors.ToScalar[float32](out[0])))
+		if progress != nil && (step%25 == 0 || step == cfg.Steps-1) {
+			fmt.Fprintf(progress, "detection: YOLO step %d/%d loss %.3f (%.1fs)\n", step+1, cfg.Steps, losses[step], time.Since(start).Seconds())
+		}
+	}
+	return ctx, losses, nil
+}
+
+// PredictYOLO runs the trained model on images [n, H, W, 1] in batches and returns each image's raw
+// prediction (detect.YOLOGrid.Len values).
+func PredictYOLO(b backends.Backend, ctx *context.Context, cfg YOLOConfig, im *datasets.Images, batch int) ([][]float32, error) {
+	exec, err := context.NewExec(b, ctx.Reuse(), func(ctx *context.Context, x *Node) *Node {
+		return YOLOModel(ctx, cfg, x)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("detection: building the YOLO inference graph: %w", err)
+	}
+	var out [][]float32
+	for start := 0; start < im.N; start += batch {
+		n := min(batch, im.N-start)
+		idx := make([]int, n)
+		for k := range idx {
+			idx[k] = start + k
+		}
+		px, _ := im.Batch(idx)
+		res, err := exec.Exec1(tensors.FromFlatDataAndDimensions(px, n, im.Height, im.Width, im.Channels))
+		if err != nil {
+			return nil, fmt.Errorf("detection: YOLO inference: %w", err)
+		}
+		flat, err := tensors.CopyFlatData[float32](res)
+		if err != nil {
+			return nil, err
+		}
+		for k := range n {
+			out = append(out, flat[k*cfg.Grid.Len():(k+1)*cfg.Grid.Len()])
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,296 @@
+package resnet
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/gomlx/gomlx/backends"
+	"github.com/gomlx/gomlx/pkg/ml/context"
+
+	"github.com/cvlessons/cvlessons/lessons"
+	"github.com/cvlessons/cvlessons/pkg/backend"
+	"github.com/cvlessons/cvlessons/pkg/cnn"
+	"github.com/cvlessons/cvlessons/pkg/plot"
+)
+
+// Config sizes a run of the lesson.
+type Config struct {
+	// Seed fixes the data subsets, the shuffling and the initial weights.
+	Seed int64
+	// TrainN and TestN are the numbers of Fashion-MNIST training and test images (0: all).
+	TrainN, TestN int
+	// Shallow and Deep are the two depths (6n+2: 8, 14, 20, 26, 32, 44, 56).
+	Shallow, Deep int
+	// Widths are the three stages' channels (the paper: 16, 32, 64).
+	Widths []int
+	// Epochs, BatchSize, LearningRate, Momentum and WeightDecay set SGD (cosine schedule).
+	Epochs, BatchSize                   int
+	LearningRate, Momentum, WeightDecay float64
+	// TailSteps is how many final mini-batches the final training loss averages.
+	TailSteps int
+	// GradBatch is the batch size for gradient norms.
+	GradBatch int
+	// OutDir, when not empty, receives the figures.
+	OutDir string `json:"-"`
+	// Progress, when not nil, receives progress bars.
+	Progress io.Writer `json:"-"`
+}
+
+// Quick is the preset for tests and CI (a few minutes on two CPU cores).
+func Quick() Config {
+	return Config{Seed: 1, TrainN: 3000, TestN: 1000, Shallow: 8, Deep: 26, Widths: []int{8, 16, 32}, Epochs: 2,
+		BatchSize: 50, LearningRate: 0.05, Momentum: 0.9, WeightDecay: 1e-4, TailSteps: 20, GradBatch: 64}
+}
+
+// Full is the classroom preset: the paper's 20 vs 56 layers and widths on all of Fashion-MNIST.
+func Full() Config {
+	return Config{Seed: 1, Shallow: 20, Deep: 56, Widths: []int{16, 32, 64}, Epochs: 15, BatchSize: 128,
+		LearningRate: 0.1, Momentum: 0.9, WeightDecay: 1e-4, TailSteps: 100, GradBatch: 128}
+}
+
+// ConfigFor returns the preset's configuration.
+func ConfigFor(p lessons.Preset) Config {
+	if p == lessons.Quick {
+		return Quick()
+	}
+	return Full()
+}
+
+// NetResult is one trained network.
+type NetResult struct {
+	Depth int  `json:"depth"`
+	Plain bool `json:"plain"`
+	// Params counts trainable parameters (equal for plain and residual twins).
+	Params int `json:"params"`
+	// FinalTrainLoss is the mean loss of the last TailSteps mini-batches.
+	FinalTrainLoss float64 `json:"final_train_loss"`
+	TestAccuracy   float64 `json:"test_accuracy"`
+	// StepLoss is the training loss per step.
+	StepLoss []float64 `json:"step_loss"`
+	// GradInit and GradTrained are per-layer gradient norms (input to output) before and after training.
+	GradInit    []cnn.GradNorm `json:"grad_init"`
+	GradTrained []cnn.GradNorm `json:"grad_trained"`
+	Seconds     float64        `json:"seconds"`
+}
+
+// Name is "plain-26" or "resnet-26".
+func (n NetResult) Name() string {
+	if n.Plain {
+		return fmt.Sprintf("plain-%d", n.Depth)
+	}
+	return fmt.Sprintf("resnet-%d", n.Depth)
+}
+
+// Report holds what a run measured.
+type Report struct {
+	Backend string `json:"backend"`
+	Config  Config `json:"config"`
+	// Nets are plain-shallow, plain-deep, resnet-shallow, resnet-deep, in that order.
+	Nets        []NetResult `json:"nets"`
+	FigurePaths []string    `json:"figures,omitempty"`
+}
+
+// Net returns the result for a depth and kind.
+func (r Report) Net(depth int, plain bool) NetResult {
+	for _, n := range r.Nets {
+		if n.Depth == depth && n.Plain == plain {
+			return n
+		}
+	}
+	return NetResult{}
+}
+
+// Summary implements lessons.Result.
+func (r Report) Summary() string {
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "resnet: Fashion-MNIST, %d train / %d test images, backend %q\n", r.Config.TrainN, r.Config.TestN, r.Backend)
+	for _, n := range r.Nets {
+		first, last := n.GradInit[0].Norm, n.GradInit[len(n.GradInit)-1].Norm
+		fmt.Fprintf(&sb, "  %-10s %7d params: final train loss %.3f, test accuracy %.1f%%, init grad norm first/last layer %.3g/%.3g (%.0fs)\n",
+			n.Name(), n.Params, n.FinalTrainLoss, 100*n.TestAccuracy, first, last, n.Seconds)
+	}
+	return sb.String()
+}
+
+// Figures implements lessons.Result.
+func (r Report) Figures() []string { return r.FigurePaths }
+
+// Model returns the lesson's network: cnn.NewCIFARResNet(depth) at cfg's widths, plain or residual.
+func (cfg Config) Model(depth int, plain bool) *cnn.ResNet {
+	m := cnn.NewCIFARResNet(depth, 10)
+	m.Widths, m.StemWidth, m.Plain = append([]int(nil), cfg.Widths...), cfg.Widths[0], plain
+	return m
+}
+
+// Run trains the four networks.
+func Run(cfg Config) (Report, error) {
+	b, err := backend.NewLogged(cfg.Progress)
+	if err != nil {
+		return Report{}, err
+	}
+	r := Report{Backend: b.Name(), Config: cfg}
+	trainSet, testSet, err := loadFashion(cfg.TrainN, cfg.TestN, cfg.Seed)
+	if err != nil {
+		return r, fmt.Errorf("resnet: %w", err)
+	}
+	r.Config.TrainN, r.Config.TestN = trainSet.N, testSet.N
+	for _, plain := range []bool{true, false} {
+		for _, depth := range []int{cfg.Shallow, cfg.Deep} {
+			n, err := cfg.trainOne(b, depth, plain, trainSet, testSet)
+			if err != nil {
+				return r, err
+			}
+			r.Nets = append(r.Nets, n)
+		}
+	}
+	if cfg.OutDir != "" {
+		if err := r.writeFigures(cfg.OutDir); err != nil {
+			return r, err
+		}
+	}
+	return r, nil
+}
+
+// trainOne trains and measures one network.
+func (cfg Config) trainOne(b backends.Backend, depth int, plain bool, trainSet, testSet *cnn.Examples) (NetResult, error) {
+	model := cfg.Model(depth, plain)
+	n := NetResult{Depth: depth, Plain: plain}
+	n.Params, _ = cnn.ParamCount(b, model.Logits, 32, 32, 1)
+	ctx := context.New()
+	if err := ctx.SetRNGStateFromSeed(cfg.Seed); err != nil {
+		return n, err
+	}
+	if cfg.Progress != nil {
+		fmt.Fprintf(cfg.Progress, "%s (%d parameters)\n", n.Name(), n.Params)
+	}
+	start := time.Now()
+	var err error
+	if n.GradInit, _, err = cnn.GradientNorms(b, ctx, model.Logits, trainSet, cfg.GradBatch); err != nil {
+		return n, fmt.Errorf("resnet: %s: %w", n.Name(), err)
+	}
+	h, err := cnn.Train(b, ctx, model.Logits, trainSet, nil, cnn.TrainConfig{Epochs: cfg.Epochs, BatchSize: cfg.BatchSize,
+		Optimizer: cnn.SGD, LearningRate: cfg.LearningRate, Momentum: cfg.Momentum, WeightDecay: cfg.WeightDecay,
+		Schedule: cnn.Cosine, Seed: cfg.Seed, Progress: cfg.Progress})
+	if err != nil {
+		return n, fmt.Errorf("resnet: training %s: %w", n.Name(), err)
+	}
+	n.StepLoss = h.StepLoss
+	tail := h.StepLoss[max(0, len(h.StepLoss)-cfg.TailSteps):]
+	for _, l := range tail {
+		n.FinalTrainLoss += l / float64(len(tail))
+	}
+	if n.GradTrained, _, err = cnn.GradientNorms(b, ctx, model.Logits, trainSet, cfg.GradBatch); err != nil {
+		return n, fmt.Errorf("resnet: %s: %w", n.Name(), err)
+	}
+	n.GradInit, n.GradTrained = weightLayers(n.GradInit), weightLayers(n.GradTrained)
+	ev, err := cnn.Evaluate(b, ctx, model.Logits, testSet, 250)
+	if err != nil {
+		return n, fmt.Errorf("resnet: evaluating %s: %w", n.Name(), err)
+	}
+	n.TestAccuracy = ev.Accuracy
+	n.Seconds = time.Since(start).Seconds()
+	return n, nil
+}
+
+// weightLayers keeps the convolutions and the final linear layer (drops BatchNorm scopes).
+func weightLayers(norms []cnn.GradNorm) []cnn.GradNorm {
+	var out []cnn.GradNorm
+	for _, g := range norms {
+		if !strings.HasSuffix(g.Scope, "/batch_normalization") {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+// LossFigure draws the four training-loss curves (moving average of TailSteps steps).
+func (r Report) LossFigure() (*plot.Figure, error) {
+	series := make([]plot.Series, len(r.Nets))
+	for i, n := range r.Nets {
+		series[i] = plot.Series{Name: n.Name(), Y: smooth(n.StepLoss, r.Config.TailSteps)}
+	}
+	return plot.Lines(plot.Labels{Title: "Training loss: plain vs residual", X: "step", Y: "cross-entropy (moving average)"}, series)
+}
+
+// GradFigure draws the per-layer gradient norms of the deep nets, at initialization or after training.
+func (r Report) GradFigure(trained bool) (*plot.Figure, error) {
+	var series []plot.Series
+	for _, n := range r.Nets {
+		if n.Depth != r.Config.Deep {
+			continue
+		}
+		norms, when := n.GradInit, "init"
+		if trained {
+			norms, when = n.GradTrained, "trained"
+		}
+		y := make([]float64, len(norms))
+		for i, g := range norms {
+			y[i] = g.Norm
+		}
+		series = append(series, plot.Series{Name: n.Name() + " " + when, Y: y})
+	}
+	title := "Gradient norm per layer at initialization"
+	if trained {
+		title = "Gradient norm per layer after training"
+	}
+	return plot.Lines(plot.Labels{Title: title, X: "layer (input to output)", Y: "L2 norm of dLoss/dW"}, series)
+}
+
+// smooth is a trailing moving average over up to w values.
+func smooth(v []float64, w int) []float64 {
+	w = max(w, 1)
+	out := make([]float64, len(v))
+	sum := 0.0
+	for i, x := range v {
+		sum += x
+		if i >= w {
+			sum -= v[i-w]
+		}
+		out[i] = sum / float64(min(i+1, w))
+	}
+	return out
+}
+
+// writeFigures saves the figures as PNG files in dir.
+func (r *Report) writeFigures(dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("resnet: %w", err)
+	}
+	for _, fig := range []struct {
+		name string
+		fn   func() (*plot.Figure, error)
+	}{
+		{"resnet_loss.png", r.LossFigure},
+		{"resnet_grad_init.png", func() (*plot.Figure, error) { return r.GradFigure(false) }},
+		{"resnet_grad_trained.png", func() (*plot.Figure, error) { return r.GradFigure(true) }},
+	} {
+		f, err := fig.fn()
+		if err != nil {
+			return fmt.Errorf("resnet: figure %s: %w", fig.name, err)
+		}
+		path := filepath.Join(dir, fig.name)
+		if err := f.Save(path); err != nil {
+			return fmt.Errorf("resnet: %w", err)
+		}
+		r.FigurePaths = append(r.FigurePaths, path)
+	}
+	return nil
+}
+
+// Entry is the lesson's line in the CLI catalogue.
+func Entry() lessons.Entry {
+	return lessons.Entry{
+		Name:     "resnet",
+		Title:    "ResNet: deeper plain nets train worse, residual nets do not",
+		Notebook: "02-resnet.ipynb",
+		Run: func(opts lessons.Options) (lessons.Result, error) {
+			cfg := ConfigFor(opts.Preset)
+			cfg.OutDir, cfg.Progress = opts.OutDir, opts.Progress
+			return Run(cfg)
+		},
+	}
+}

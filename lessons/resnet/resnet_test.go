@@ -1,0 +1,52 @@
+package resnet
+
+import (
+	"os"
+	"testing"
+)
+
+// TestQuickRun runs the quick preset and checks the lesson's claims with margins.
+func TestQuickRun(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains four networks")
+	}
+	cfg := Quick()
+	if os.Getenv("CVLESSONS_TEST_VERBOSE") != "" {
+		cfg.Progress = os.Stderr
+	}
+	cfg.OutDir = t.TempDir()
+	r, err := Run(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Log(r.Summary())
+	if len(r.Nets) != 4 || len(r.FigurePaths) != 3 {
+		t.Fatalf("got %d nets and %d figures, want 4 and 3", len(r.Nets), len(r.FigurePaths))
+	}
+	ps, pd := r.Net(cfg.Shallow, true), r.Net(cfg.Deep, true)
+	rs, rd := r.Net(cfg.Shallow, false), r.Net(cfg.Deep, false)
+	if ps.Params != rs.Params || pd.Params != rd.Params {
+		t.Errorf("plain and residual twins differ in parameters: %d/%d, %d/%d", ps.Params, rs.Params, pd.Params, rd.Params)
+	}
+	// Degradation: the deep plain net trains worse than the shallow plain net.
+	if pd.FinalTrainLoss < ps.FinalTrainLoss+0.05 {
+		t.Errorf("deep plain final train loss %.3f not above shallow plain %.3f + 0.05", pd.FinalTrainLoss, ps.FinalTrainLoss)
+	}
+	// The residual twin of the deep net does not degrade: better than the deep plain net, and not
+	// clearly worse than the shallow residual net.
+	if rd.FinalTrainLoss > pd.FinalTrainLoss-0.05 {
+		t.Errorf("deep residual final train loss %.3f not below deep plain %.3f - 0.05", rd.FinalTrainLoss, pd.FinalTrainLoss)
+	}
+	if rd.FinalTrainLoss > rs.FinalTrainLoss+0.05 {
+		t.Errorf("deep residual final train loss %.3f above shallow residual %.3f + 0.05", rd.FinalTrainLoss, rs.FinalTrainLoss)
+	}
+	// Layers: stem conv, 2 per block, fc (BatchNorm dropped).
+	if got, want := len(pd.GradInit), cfg.Deep; got != want {
+		t.Errorf("deep plain net has %d gradient norms, want %d (one per weight layer)", got, want)
+	}
+	for _, g := range pd.GradInit {
+		if !(g.Norm > 0) {
+			t.Errorf("gradient norm of %s at init is %g, want > 0", g.Scope, g.Norm)
+		}
+	}
+}

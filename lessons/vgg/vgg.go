@@ -1,0 +1,223 @@
+package vgg
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/gomlx/gomlx/pkg/ml/context"
+
+	"github.com/cvlessons/cvlessons/lessons"
+	"github.com/cvlessons/cvlessons/pkg/backend"
+	"github.com/cvlessons/cvlessons/pkg/cnn"
+	"github.com/cvlessons/cvlessons/pkg/plot"
+)
+
+// Config sizes a run of the lesson.
+type Config struct {
+	// Seed fixes the data subsets, the shuffling and the initial weights.
+	Seed int64
+	// TrainN and TestN are the numbers of Fashion-MNIST training and test images used (0: all).
+	TrainN, TestN int
+	// Depths are the VGG depths compared (11, 13, 16, 19).
+	Depths []int
+	// Width multiplies VGG's channel widths (0.25 gives 16-32-64-128-128).
+	Width float64
+	// Hidden are the classifier's hidden widths.
+	Hidden []int
+	// Epochs, BatchSize and LearningRate (Adam, cosine schedule) set the training.
+	Epochs, BatchSize int
+	LearningRate      float64
+	// OutDir, when not empty, receives the figures.
+	OutDir string `json:"-"`
+	// Progress, when not nil, receives progress bars.
+	Progress io.Writer `json:"-"`
+}
+
+// Quick is the preset for tests and CI (a few minutes on two CPU cores).
+func Quick() Config {
+	return Config{Seed: 1, TrainN: 3000, TestN: 1000, Depths: []int{11, 13, 16}, Width: 0.125, Hidden: []int{64},
+		Epochs: 2, BatchSize: 50, LearningRate: 3e-3}
+}
+
+// Full is the classroom preset: the whole data set, four depths, quarter width.
+func Full() Config {
+	return Config{Seed: 1, Depths: []int{11, 13, 16, 19}, Width: 0.25, Hidden: []int{512, 512},
+		Epochs: 10, BatchSize: 128, LearningRate: 1e-3}
+}
+
+// ConfigFor returns the preset's configuration.
+func ConfigFor(p lessons.Preset) Config {
+	if p == lessons.Quick {
+		return Quick()
+	}
+	return Full()
+}
+
+// DepthResult is one trained network.
+type DepthResult struct {
+	Depth        int     `json:"depth"`
+	Params       int     `json:"params"`
+	TestAccuracy float64 `json:"test_accuracy"`
+	TestLoss     float64 `json:"test_loss"`
+	// StepLoss is the training loss per step.
+	StepLoss          []float64 `json:"step_loss"`
+	Seconds           float64   `json:"seconds"`
+	ExamplesPerSecond float64   `json:"examples_per_second"`
+}
+
+// Report holds what a run measured.
+type Report struct {
+	Backend string        `json:"backend"`
+	Config  Config        `json:"config"`
+	Depths  []DepthResult `json:"depths"`
+	// Kernels compares stacked 3x3 convolutions with one 5x5 / 7x7 at C = 64.
+	Kernels []KernelComparison `json:"kernels"`
+	// Fields is VGG-16's receptive field per layer.
+	Fields      []FieldRow `json:"receptive_fields"`
+	FigurePaths []string   `json:"figures,omitempty"`
+}
+
+// Summary implements lessons.Result.
+func (r Report) Summary() string {
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "vgg: Fashion-MNIST, %d train / %d test images, backend %q\n", r.Config.TrainN, r.Config.TestN, r.Backend)
+	for _, d := range r.Depths {
+		fmt.Fprintf(&sb, "  VGG-%d: %d parameters, test accuracy %.1f%% (%.0fs)\n", d.Depth, d.Params, 100*d.TestAccuracy, d.Seconds)
+	}
+	for _, k := range r.Kernels {
+		fmt.Fprintf(&sb, "  %d stacked 3x3 (C=%d): %d weights = %dC^2; one %dx%d: %d = %dC^2\n", k.Stack, k.Channels,
+			k.StackParams, k.StackParams/(k.Channels*k.Channels), k.Kernel, k.Kernel, k.SingleParams, k.SingleParams/(k.Channels*k.Channels))
+	}
+	if n := len(r.Fields); n > 0 {
+		fmt.Fprintf(&sb, "  VGG-16 receptive field after %s: %dx%d pixels", r.Fields[n-1].Layer, r.Fields[n-1].Field, r.Fields[n-1].Field)
+	}
+	return sb.String()
+}
+
+// Figures implements lessons.Result.
+func (r Report) Figures() []string { return r.FigurePaths }
+
+// Model returns the lesson's VGG of the given depth: torchvision's vgg<depth>_bn layout at cfg's
+// width, no adaptive pooling (32x32 inputs end at 1x1), cfg's classifier, no dropout, 10 classes.
+func (cfg Config) Model(depth int) *cnn.VGG {
+	v := cnn.NewVGG(depth, 10).Scaled(cfg.Width)
+	v.BatchNorm, v.PoolTo, v.Hidden, v.Dropout = true, 0, append([]int(nil), cfg.Hidden...), 0
+	return v
+}
+
+// Run trains one network per depth and fills the tables.
+func Run(cfg Config) (Report, error) {
+	b, err := backend.NewLogged(cfg.Progress)
+	if err != nil {
+		return Report{}, err
+	}
+	r := Report{Backend: b.Name(), Config: cfg, Kernels: CompareKernels(b, 64), Fields: ReceptiveFields(cnn.VGGConfigD)}
+	trainSet, testSet, err := loadFashion(cfg.TrainN, cfg.TestN, cfg.Seed)
+	if err != nil {
+		return r, fmt.Errorf("vgg: %w", err)
+	}
+	r.Config.TrainN, r.Config.TestN = trainSet.N, testSet.N
+	for _, depth := range cfg.Depths {
+		model := cfg.Model(depth)
+		params, _ := cnn.ParamCount(b, model.Logits, 32, 32, 1)
+		ctx := context.New()
+		if err := ctx.SetRNGStateFromSeed(cfg.Seed); err != nil {
+			return r, err
+		}
+		if cfg.Progress != nil {
+			fmt.Fprintf(cfg.Progress, "VGG-%d (%d parameters)\n", depth, params)
+		}
+		start := time.Now()
+		h, err := cnn.Train(b, ctx, model.Logits, trainSet, nil, cnn.TrainConfig{Epochs: cfg.Epochs, BatchSize: cfg.BatchSize,
+			Optimizer: cnn.Adam, LearningRate: cfg.LearningRate, Schedule: cnn.Cosine, Seed: cfg.Seed, Progress: cfg.Progress})
+		if err != nil {
+			return r, fmt.Errorf("vgg: training VGG-%d: %w", depth, err)
+		}
+		ev, err := cnn.Evaluate(b, ctx, model.Logits, testSet, 250)
+		if err != nil {
+			return r, fmt.Errorf("vgg: evaluating VGG-%d: %w", depth, err)
+		}
+		r.Depths = append(r.Depths, DepthResult{Depth: depth, Params: params, TestAccuracy: ev.Accuracy, TestLoss: ev.Loss,
+			StepLoss: h.StepLoss, Seconds: time.Since(start).Seconds(), ExamplesPerSecond: h.ExamplesPerSecond})
+	}
+	if cfg.OutDir != "" {
+		if err := r.writeFigures(cfg.OutDir); err != nil {
+			return r, err
+		}
+	}
+	return r, nil
+}
+
+// AccuracyFigure draws test accuracy per depth.
+func (r Report) AccuracyFigure() (*plot.Figure, error) {
+	names := make([]string, len(r.Depths))
+	values := make([]float64, len(r.Depths))
+	for i, d := range r.Depths {
+		names[i], values[i] = fmt.Sprintf("VGG-%d", d.Depth), d.TestAccuracy
+	}
+	return plot.Bars(plot.Labels{Title: "Fashion-MNIST test accuracy by depth", Y: "accuracy"}, names, values)
+}
+
+// LossFigure draws the training loss curves (a moving average over 20 steps).
+func (r Report) LossFigure() (*plot.Figure, error) {
+	series := make([]plot.Series, len(r.Depths))
+	for i, d := range r.Depths {
+		series[i] = plot.Series{Name: fmt.Sprintf("VGG-%d", d.Depth), Y: smooth(d.StepLoss, 20)}
+	}
+	return plot.Lines(plot.Labels{Title: "Training loss (moving average of 20 steps)", X: "step", Y: "cross-entropy"}, series)
+}
+
+// smooth is a trailing moving average over up to w values.
+func smooth(v []float64, w int) []float64 {
+	out := make([]float64, len(v))
+	sum := 0.0
+	for i, x := range v {
+		sum += x
+		if i >= w {
+			sum -= v[i-w]
+		}
+		out[i] = sum / float64(min(i+1, w))
+	}
+	return out
+}
+
+// writeFigures saves the figures as PNG files in dir.
+func (r *Report) writeFigures(dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("vgg: %w", err)
+	}
+	for _, fig := range []struct {
+		name string
+		fn   func() (*plot.Figure, error)
+	}{{"vgg_accuracy.png", r.AccuracyFigure}, {"vgg_loss.png", r.LossFigure}} {
+		name, fn := fig.name, fig.fn
+		f, err := fn()
+		if err != nil {
+			return fmt.Errorf("vgg: figure %s: %w", name, err)
+		}
+		path := filepath.Join(dir, name)
+		if err := f.Save(path); err != nil {
+			return fmt.Errorf("vgg: %w", err)
+		}
+		r.FigurePaths = append(r.FigurePaths, path)
+	}
+	return nil
+}
+
+// Entry is the lesson's line in the CLI catalogue.
+func Entry() lessons.Entry {
+	return lessons.Entry{
+		Name:     "vgg",
+		Title:    "VGG: accuracy vs depth with 3x3 convolutions on Fashion-MNIST",
+		Notebook: "01-vgg.ipynb",
+		Run: func(opts lessons.Options) (lessons.Result, error) {
+			cfg := ConfigFor(opts.Preset)
+			cfg.OutDir, cfg.Progress = opts.OutDir, opts.Progress
+			return Run(cfg)
+		},
+	}
+}

@@ -1,0 +1,323 @@
+package cnn
+
+import (
+	"bytes"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/gomlx/gomlx/pkg/core/tensors"
+	"github.com/gomlx/gomlx/pkg/ml/context"
+)
+
+// blobs returns n images of 1 x features x 1 in classes well-separated clusters (seeded).
+func blobs(n, features, classes int, seed uint64) *Examples {
+	rng := rand.New(rand.NewPCG(seed, 1))
+	e := &Examples{Pixels: make([]float32, n*features), Labels: make([]int, n), N: n, Height: 1, Width: features, Channels: 1}
+	for i := range n {
+		c := rng.IntN(classes)
+		e.Labels[i] = c
+		for f := range features {
+			center := float32(0.2)
+			if f%classes == c {
+				center = 0.8
+			}
+			e.Pixels[i*features+f] = center + float32(rng.NormFloat64()*0.08)
+		}
+	}
+	return e
+}
+
+// linearCtx returns a context whose "out" dense layer (4 -> 3) has the weights of
+// testdata/optimizer_reference.py (transposed to [in, out]) and zero biases.
+func linearCtx() *context.Context {
+	ctx := context.New()
+	w0 := [][]float32{{0.1, -0.2, 0.3, 0.0}, {0.05, 0.1, -0.1, 0.2}, {-0.3, 0.2, 0.1, 0.1}} // torch [out, in]
+	w := make([][]float32, 4)
+	for i := range w {
+		w[i] = []float32{w0[0][i], w0[1][i], w0[2][i]}
+	}
+	ctx.InAbsPath("/out/dense").VariableWithValue("weights", w)
+	ctx.InAbsPath("/out/dense").VariableWithValue("biases", []float32{0, 0, 0})
+	return ctx
+}
+
+// referenceBatch is the fixed batch of testdata/optimizer_reference.py.
+func referenceBatch() *Examples {
+	return &Examples{Pixels: []float32{0.1, 0.2, 0.3, 0.4, 0.9, 0.1, 0.5, 0.0}, Labels: []int{2, 0}, N: 2, Height: 1, Width: 4, Channels: 1}
+}
+
+func TestOptimizerMatchesPyTorch(t *testing.T) {
+	b := testBackend(t)
+	// Expected: PyTorch 1.13, testdata/optimizer_reference.py (3 steps on one batch).
+	tests := []struct {
+		name  string
+		cfg   TrainConfig
+		wantW []float32
+		wantB []float32
+	}{
+		{"sgd momentum 0.9 wd 0.01 lr 0.5", TrainConfig{Steps: 3, BatchSize: 2, Optimizer: SGD, LearningRate: 0.5, Momentum: 0.9, WeightDecay: 0.01},
+			[]float32{0.721591, -0.322115, -0.545286, -0.216161, -0.018779, 0.332146, 0.520578, -0.399955, 0.170998, -0.192966, 0.036025, 0.448561},
+			[]float32{0.264948, -0.763885, 0.498937}},
+		{"adam lr 0.1", TrainConfig{Steps: 3, BatchSize: 2, Optimizer: Adam, LearningRate: 0.1},
+			[]float32{0.397292, -0.243257, -0.600276, -0.486595, -0.194575, 0.498395, 0.594393, -0.393924, 0.392337, -0.300294, -0.095251, 0.398859},
+			[]float32{0.285601, -0.29421, 0.297437}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := linearCtx()
+			model := (&MLP{NumClasses: 3}).Logits
+			h, err := Train(b, ctx, model, referenceBatch(), nil, tc.cfg)
+			if err != nil {
+				t.Fatalf("Train: %v", err)
+			}
+			if len(h.StepLoss) != 3 {
+				t.Errorf("len(StepLoss) = %d, want 3", len(h.StepLoss))
+			}
+			for name, want := range map[string][]float32{"weights": tc.wantW, "biases": tc.wantB} {
+				got := tensors.MustCopyFlatData[float32](ctx.InspectVariable("/out/dense", name).MustValue())
+				for i := range want {
+					if math.Abs(float64(got[i]-want[i])) > 2e-5 {
+						t.Errorf("%s[%d] = %.6f, want %.6f (PyTorch)", name, i, got[i], want[i])
+					}
+				}
+			}
+		})
+	}
+}
+
+func TestTrainLearnsAndRecordsHistory(t *testing.T) {
+	b := testBackend(t)
+	trainSet, val := blobs(256, 6, 3, 1), blobs(96, 6, 3, 2)
+	for _, opt := range []Optimizer{SGD, Adam} {
+		t.Run(opt.String(), func(t *testing.T) {
+			ctx := context.New()
+			if err := ctx.SetRNGStateFromSeed(7); err != nil {
+				t.Fatal(err)
+			}
+			var progress bytes.Buffer
+			lr := 0.1
+			if opt == Adam {
+				lr = 0.03
+			}
+			cfg := TrainConfig{Epochs: 4, BatchSize: 32, Optimizer: opt, LearningRate: lr, Momentum: 0.9, Schedule: Cosine,
+				Seed: 3, Progress: &progress, EvalEvery: 4}
+			model := (&MLP{Hidden: []int{16}, NumClasses: 3}).Logits
+			h, err := Train(b, ctx, model, trainSet, val, cfg)
+			if err != nil {
+				t.Fatalf("Train: %v", err)
+			}
+			if len(h.Epochs) != 4 || len(h.StepLoss) != 4*8 || len(h.Evals) != 8 {
+				t.Fatalf("history has %d epochs, %d step losses, %d evals; want 4, 32, 8", len(h.Epochs), len(h.StepLoss), len(h.Evals))
+			}
+			first, last := h.Epochs[0], h.Epochs[3]
+			if !(last.TrainLoss < first.TrainLoss) {
+				t.Errorf("train loss did not fall: epoch 1 %.4f, epoch 4 %.4f", first.TrainLoss, last.TrainLoss)
+			}
+			if last.ValAccuracy < 0.9 {
+				t.Errorf("val accuracy after 4 epochs = %.3f, want >= 0.9 on separable blobs", last.ValAccuracy)
+			}
+			if h.ExamplesPerSecond <= 0 || last.ExamplesPerSecond <= 0 {
+				t.Errorf("throughput not recorded: %v, %v", h.ExamplesPerSecond, last.ExamplesPerSecond)
+			}
+			if !(last.LearningRate < first.LearningRate) {
+				t.Errorf("cosine schedule: epoch 4 lr %g not below epoch 1 lr %g", last.LearningRate, first.LearningRate)
+			}
+			if out := progress.String(); !strings.Contains(out, "epoch 4: train loss") || !strings.Contains(out, "val loss") {
+				t.Errorf("progress output lacks epoch lines: %q", out)
+			}
+			ev, err := Evaluate(b, ctx, model, val, 40)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if math.Abs(ev.Accuracy-last.ValAccuracy) > 1e-9 || len(ev.Predictions) != val.N {
+				t.Errorf("Evaluate accuracy %.4f (%d predictions), history %.4f (%d examples)", ev.Accuracy, len(ev.Predictions), last.ValAccuracy, val.N)
+			}
+		})
+	}
+}
+
+func TestTargetAccuracyStopsEarly(t *testing.T) {
+	b := testBackend(t)
+	ctx := context.New()
+	trainSet, val := blobs(256, 6, 3, 1), blobs(64, 6, 3, 2)
+	cfg := TrainConfig{Epochs: 20, BatchSize: 16, Optimizer: Adam, LearningRate: 0.01, EvalEvery: 2, TargetAccuracy: 0.9, Seed: 1}
+	h, err := Train(b, ctx, (&MLP{Hidden: []int{16}, NumClasses: 3}).Logits, trainSet, val, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h.StepsToTarget <= 0 || h.StepsToTarget >= 20*16 || len(h.StepLoss) != h.StepsToTarget {
+		t.Errorf("StepsToTarget = %d after %d steps; want early stop in (0, 320) at the last step", h.StepsToTarget, len(h.StepLoss))
+	}
+	if last := h.Evals[len(h.Evals)-1]; last.Accuracy < 0.9 {
+		t.Errorf("stopped at accuracy %.3f, want >= 0.9", last.Accuracy)
+	}
+}
+
+func TestTrainStopsOnNaN(t *testing.T) {
+	b := testBackend(t)
+	ctx := context.New()
+	cfg := TrainConfig{Steps: 20, BatchSize: 2, Optimizer: SGD, LearningRate: 1e38}
+	_, err := Train(b, ctx, (&MLP{Hidden: []int{8}, NumClasses: 3}).Logits, blobs(16, 4, 3, 1), nil, cfg)
+	if err == nil || !strings.Contains(err.Error(), "diverged") || !strings.Contains(err.Error(), "learning rate 1e+38") {
+		t.Errorf("Train with learning rate 1e38: err = %v, want a divergence error naming the learning rate", err)
+	}
+}
+
+func TestTrainRejectsBadInput(t *testing.T) {
+	b := testBackend(t)
+	good := blobs(8, 4, 2, 1)
+	bad := blobs(8, 4, 2, 1)
+	bad.Labels = bad.Labels[:7]
+	model := (&MLP{NumClasses: 2}).Logits
+	tests := []struct {
+		name string
+		data *Examples
+		cfg  TrainConfig
+		want string
+	}{
+		{"label count", bad, TrainConfig{Epochs: 1, BatchSize: 4, LearningRate: 0.1}, "7 labels for N=8"},
+		{"no batch size", good, TrainConfig{Epochs: 1, LearningRate: 0.1}, "BatchSize"},
+		{"no length", good, TrainConfig{BatchSize: 4, LearningRate: 0.1}, "Epochs or Steps"},
+	}
+	for _, tc := range tests {
+		_, err := Train(b, context.New(), model, tc.data, nil, tc.cfg)
+		if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.HasPrefix(err.Error(), "cnn: ") {
+			t.Errorf("%s: err = %v, want a cnn error containing %q", tc.name, err, tc.want)
+		}
+	}
+}
+
+func TestLearningRateAt(t *testing.T) {
+	// By hand: StepLR(step_size=10, gamma=0.1); cosine (1+cos(pi*t/T))/2.
+	tests := []struct {
+		name        string
+		cfg         TrainConfig
+		step, total int
+		want        float64
+	}{
+		{"constant", TrainConfig{LearningRate: 0.1}, 50, 100, 0.1},
+		{"step before first decay", TrainConfig{LearningRate: 0.1, Schedule: StepDecay, StepSize: 10, Gamma: 0.1}, 9, 100, 0.1},
+		{"step at first decay", TrainConfig{LearningRate: 0.1, Schedule: StepDecay, StepSize: 10, Gamma: 0.1}, 10, 100, 0.01},
+		{"step after two decays", TrainConfig{LearningRate: 0.1, Schedule: StepDecay, StepSize: 10, Gamma: 0.1}, 25, 100, 0.001},
+		{"cosine start", TrainConfig{LearningRate: 0.1, Schedule: Cosine}, 0, 100, 0.1},
+		{"cosine middle", TrainConfig{LearningRate: 0.1, Schedule: Cosine}, 50, 100, 0.05},
+		{"cosine end", TrainConfig{LearningRate: 0.1, Schedule: Cosine}, 100, 100, 0},
+	}
+	for _, tc := range tests {
+		if got := tc.cfg.LearningRateAt(tc.step, tc.total); math.Abs(got-tc.want) > 1e-12 {
+			t.Errorf("%s: LearningRateAt(%d, %d) = %g, want %g", tc.name, tc.step, tc.total, got, tc.want)
+		}
+	}
+}
+
+func TestCheckpointRoundTrip(t *testing.T) {
+	b := testBackend(t)
+	dir := t.TempDir()
+	path := filepath.Join(dir, "mlp.ckpt")
+	trainSet, val := blobs(64, 6, 3, 1), blobs(32, 6, 3, 2)
+	model := (&MLP{Hidden: []int{8}, NumClasses: 3}).Logits
+	ctx := context.New()
+	cfg := TrainConfig{Epochs: 2, BatchSize: 16, Optimizer: Adam, LearningRate: 0.01, CheckpointPath: path}
+	if _, err := Train(b, ctx, model, trainSet, val, cfg); err != nil {
+		t.Fatal(err)
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 {
+		t.Errorf("checkpoint dir holds %d files, want only the checkpoint (no temporary files)", len(entries))
+	}
+	want, err := Evaluate(b, ctx, model, val, 32)
+	if err != nil {
+		t.Fatal(err)
+	}
+	loaded := context.New()
+	if err := LoadCheckpoint(loaded, path); err != nil {
+		t.Fatal(err)
+	}
+	if loaded.InspectVariable("/optimizer", "step") == nil {
+		t.Errorf("optimizer step not restored")
+	}
+	got, err := Evaluate(b, loaded, model, val, 32)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Loss != want.Loss {
+		t.Errorf("loss after reload = %v, before %v", got.Loss, want.Loss)
+	}
+	// Loading into a model of another shape fails, naming the variable.
+	other := context.New()
+	CreateVariables(b, other, (&MLP{Hidden: []int{9}, NumClasses: 3}).Logits, 1, 6, 1)
+	if err := LoadCheckpoint(other, path); err == nil || !strings.Contains(err.Error(), "/fc1/dense") {
+		t.Errorf("loading into a wider model: err = %v, want a shape error naming /fc1/dense", err)
+	}
+	// A corrupt file gives an error naming it.
+	bad := filepath.Join(dir, "bad.ckpt")
+	if err := os.WriteFile(bad, []byte("cvlessons-cnn-checkpoint-v1\ngarbage"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := LoadCheckpoint(context.New(), bad); err == nil || !strings.Contains(err.Error(), bad) {
+		t.Errorf("corrupt checkpoint: err = %v, want an error naming %s", err, bad)
+	}
+}
+
+func FuzzReadCheckpoint(f *testing.F) {
+	f.Add([]byte(checkpointMagic))
+	f.Add([]byte("garbage"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		vars, err := readCheckpoint(bytes.NewReader(data))
+		if err != nil {
+			return
+		}
+		for _, v := range vars {
+			if v.Name == "" || v.Name[0] != '/' {
+				t.Errorf("accepted variable name %q", v.Name)
+			}
+		}
+	})
+}
+
+func TestGradientNormsByHand(t *testing.T) {
+	b := testBackend(t)
+	// Zero weights: softmax is uniform (1/3), so dL/dW[i][k] = mean over the batch of x_i (1/3 - y_k)
+	// and dL/db[k] = mean(1/3 - y_k), by hand.
+	ctx := context.New()
+	zeros := [][]float32{{0, 0, 0}, {0, 0, 0}, {0, 0, 0}, {0, 0, 0}}
+	ctx.InAbsPath("/out/dense").VariableWithValue("weights", zeros)
+	ctx.InAbsPath("/out/dense").VariableWithValue("biases", []float32{0, 0, 0})
+	data := referenceBatch()
+	var sq float64
+	for k := range 3 {
+		var gb float64
+		gw := make([]float64, 4)
+		for n := range 2 {
+			y := 0.0
+			if data.Labels[n] == k {
+				y = 1
+			}
+			gb += (1.0/3 - y) / 2
+			for i := range 4 {
+				gw[i] += float64(data.Pixels[n*4+i]) * (1.0/3 - y) / 2
+			}
+		}
+		sq += gb * gb
+		for _, g := range gw {
+			sq += g * g
+		}
+	}
+	norms, loss, err := GradientNorms(b, ctx, (&MLP{NumClasses: 3}).Logits, data, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(norms) != 1 || norms[0].Scope != "/out/dense" {
+		t.Fatalf("norms = %v, want one for /out/dense", norms)
+	}
+	if want := math.Sqrt(sq); math.Abs(norms[0].Norm-want) > 1e-5 {
+		t.Errorf("gradient norm = %.6f, want %.6f (by hand)", norms[0].Norm, want)
+	}
+	if want := math.Log(3); math.Abs(loss-want) > 1e-5 {
+		t.Errorf("loss at zero weights = %.6f, want ln 3 = %.6f", loss, want)
+	}
+}

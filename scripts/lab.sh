@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# lab.sh installs what is missing (setup.sh) and opens the course: a Jupyter Notebook server on
+# 127.0.0.1 with a fresh token, serving notebooks/. Environment: PORT (default 8888 or the next
+# free one), CVLESSONS_PRESET (quick or full; unset means full).
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+"$ROOT/scripts/setup.sh"
+
+port="${PORT:-}"
+if [[ -z "$port" ]]; then
+	port="$(/usr/bin/python3 -c '
+import socket
+for p in range(8888, 8988):
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", p)); print(p); break
+    except OSError:
+        pass
+    finally:
+        s.close()')"
+fi
+token="$(/usr/bin/python3 -c 'import secrets; print(secrets.token_hex(24))')"
+args=(notebook --no-browser --ip=127.0.0.1 --port="$port" --port-retries=0
+	--notebook-dir="$ROOT/notebooks" --NotebookApp.token="$token")
+[[ "$(id -u)" != 0 ]] || args+=(--allow-root)
+
+url="http://127.0.0.1:$port/tree?token=$token"
+say "starting Jupyter on the GoNB kernel (preset: ${CVLESSONS_PRESET:-full}); stop it with Ctrl+C"
+say "open the course at: $url"
+say "start with 00-welcome.ipynb; from another machine, tunnel the port: ssh -L $port:127.0.0.1:$port THIS-HOST"
+cd "$ROOT/notebooks"
+exec "$JUPYTER" "${args[@]}"

@@ -1,0 +1,55 @@
+# lib.sh: shared helpers for the course's scripts. Source it; it sets ROOT (the repository) and
+# puts Go and the Go-installed tools on PATH.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+export CVLESSONS_ROOT="$ROOT"
+
+# Versions the course is tested with.
+GO_VERSION=1.26.8
+GONB_VERSION=v0.11.5
+GOIMPORTS_VERSION=v0.52.0
+GOPLS_VERSION=v0.23.0
+# Jupyter comes from the OS packages (classic Notebook 6) and always runs as /usr/bin/jupyter:
+# the first python3 on PATH may be another interpreter without Jupyter.
+JUPYTER=/usr/bin/jupyter
+APT_PACKAGES=(jupyter-notebook jupyter-nbconvert python3-nbclient jupyter-client)
+
+if [[ -t 2 ]]; then _b=$'\033[1m' _r=$'\033[1;31m' _n=$'\033[0m'; else _b="" _r="" _n=""; fi
+say() { printf '%scvlessons:%s %s\n' "$_b" "$_n" "$*" >&2; }
+die() { printf '%scvlessons: error:%s %s\n' "$_r" "$_n" "$*" >&2; exit 1; }
+
+# A Go the course installed for this user comes first, then the usual places.
+CVLESSONS_GO_DIR="${CVLESSONS_GO_DIR:-$HOME/.local/share/cvlessons/go}"
+for d in "$CVLESSONS_GO_DIR/bin" /usr/local/go/bin; do
+	if [[ -x "$d/go" && ":$PATH:" != *":$d:"* ]]; then PATH="$d:$PATH"; fi
+done
+if command -v go >/dev/null 2>&1; then
+	GOBIN_DIR="$(go env GOBIN)"
+	[[ -n "$GOBIN_DIR" ]] || GOBIN_DIR="$(go env GOPATH)/bin"
+	[[ ":$PATH:" == *":$GOBIN_DIR:"* ]] || PATH="$PATH:$GOBIN_DIR"
+fi
+export PATH
+
+# as_root runs a command as root: directly when we are root, through sudo otherwise (saying so).
+as_root() {
+	if [[ "$(id -u)" == 0 ]]; then
+		"$@"
+	elif command -v sudo >/dev/null 2>&1; then
+		say "needs root, running with sudo: $*"
+		sudo "$@"
+	else
+		die "needs root and sudo is not installed; ask an administrator to run: $*"
+	fi
+}
+
+# go_ok says whether the go on PATH is at least 1.26.
+go_ok() {
+	command -v go >/dev/null 2>&1 || return 1
+	local v
+	v="$(go env GOVERSION 2>/dev/null)" || return 1
+	v="${v#go}"
+	local major="${v%%.*}" rest="${v#*.}"
+	local minor="${rest%%[!0-9]*}"
+	(( major > 1 || (major == 1 && minor >= 26) ))
+}

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# setup.sh installs what the course needs, skipping what is already there: Jupyter from the OS
+# packages, Go 1.26 when missing, GoNB with goimports and gopls, and GoNB's Jupyter kernel.
+# It is safe to run again. Set CVLESSONS_QUIET=1 to print only what changes.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+quiet="${CVLESSONS_QUIET:-0}"
+ok() { [[ "$quiet" == 1 ]] || say "ok: $*"; }
+
+# 1. Jupyter (OS packages).
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+	command -v apt-get >/dev/null 2>&1 || die "Jupyter is missing and this is not a Debian/Ubuntu system; install Jupyter Notebook, nbconvert and nbclient for /usr/bin/python3"
+	say "installing Jupyter from the OS packages: ${missing[*]}"
+	as_root apt-get update -qq
+	as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+[[ -x "$JUPYTER" ]] || die "$JUPYTER is still missing after installing ${APT_PACKAGES[*]}"
+ok "Jupyter $("$JUPYTER" notebook --version 2>/dev/null) at $JUPYTER"
+
+# 2. Go 1.26 or newer.
+if ! go_ok; then
+	say "Go 1.26 is missing (found: $(go env GOVERSION 2>/dev/null || echo none)); installing go$GO_VERSION into $CVLESSONS_GO_DIR"
+	arch="$(dpkg --print-architecture 2>/dev/null || echo amd64)"
+	tmp="$(mktemp -d)"
+	trap 'rm -rf "$tmp"' EXIT
+	command -v curl >/dev/null 2>&1 || as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq curl ca-certificates unzip >/dev/null
+	if curl -fsSL "https://go.dev/dl/go$GO_VERSION.linux-$arch.tar.gz" -o "$tmp/go.tgz"; then
+		mkdir -p "$tmp/x" && tar -C "$tmp/x" -xzf "$tmp/go.tgz"
+	else
+		# The Go module proxy serves the same toolchain as a module (what GOTOOLCHAIN downloads).
+		say "go.dev is unreachable; fetching the toolchain module from the Go module proxy"
+		command -v unzip >/dev/null 2>&1 || as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq unzip >/dev/null
+		curl -fsSL "https://proxy.golang.org/golang.org/toolchain/@v/v0.0.1-go$GO_VERSION.linux-$arch.zip" -o "$tmp/go.zip" ||
+			die "cannot download Go $GO_VERSION; install Go 1.26+ from https://go.dev/dl/ and run this again"
+		unzip -q "$tmp/go.zip" -d "$tmp/x"
+		mv "$tmp/x/golang.org/toolchain@v0.0.1-go$GO_VERSION.linux-$arch" "$tmp/x/go"
+		chmod -R u+x "$tmp/x/go/bin" "$tmp/x/go/pkg/tool"
+	fi
+	mkdir -p "$(dirname "$CVLESSONS_GO_DIR")"
+	rm -rf "$CVLESSONS_GO_DIR"
+	mv "$tmp/x/go" "$CVLESSONS_GO_DIR"
+	source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+	go_ok || die "installed Go but $(command -v go) is still older than 1.26"
+	say "installed $(go env GOVERSION); add $CVLESSONS_GO_DIR/bin to your PATH to use it outside the course's scripts"
+fi
+ok "$(go env GOVERSION) at $(command -v go)"
+
+# 3. GoNB, goimports, gopls.
+gobin="$(go env GOBIN)"; [[ -n "$gobin" ]] || gobin="$(go env GOPATH)/bin"
+installed_version() { # tool module -> version recorded in the binary, or ""
+	[[ -x "$gobin/$1" ]] && go version -m "$gobin/$1" 2>/dev/null | awk -v m="$2" '$1=="mod" && $2==m {print $3}'
+}
+if [[ "$(installed_version gonb github.com/janpfeifer/gonb)" != "$GONB_VERSION" ]]; then
+	say "installing GoNB $GONB_VERSION (the Go kernel for Jupyter)"
+	# "go install" looks up whether the module is deprecated, which some proxies refuse; downloading
+	# first and installing from the local module cache avoids that look-up.
+	(cd / && go mod download "github.com/janpfeifer/gonb@$GONB_VERSION" &&
+		GOPROXY="file://$(go env GOMODCACHE)/cache/download,$(go env GOPROXY)" \
+			go install "github.com/janpfeifer/gonb@$GONB_VERSION")
+fi
+ok "GoNB $GONB_VERSION at $gobin/gonb"
+if [[ "$(installed_version goimports golang.org/x/tools)" == "" ]]; then
+	say "installing goimports $GOIMPORTS_VERSION (GoNB uses it to add imports)"
+	(cd / && go install "golang.org/x/tools/cmd/goimports@$GOIMPORTS_VERSION")
+fi
+ok "goimports at $gobin/goimports"
+if [[ "$(installed_version gopls golang.org/x/tools/gopls)" == "" ]]; then
+	say "installing gopls $GOPLS_VERSION (GoNB uses it for completion and help)"
+	(cd / && go install "golang.org/x/tools/gopls@$GOPLS_VERSION")
+fi
+ok "gopls at $gobin/gopls"
+
+# 4. The kernel registration, pointing at this gonb.
+spec="$("$JUPYTER" kernelspec list --json 2>/dev/null | /usr/bin/python3 -c 'import json,sys; k=json.load(sys.stdin)["kernelspecs"].get("gonb"); print(k["spec"]["argv"][0] if k else "")')"
+if [[ "$spec" != "$gobin/gonb" ]]; then
+	say "registering the GoNB kernel with Jupyter (for user $(id -un))"
+	"$gobin/gonb" --install >/dev/null 2>&1 || die "\"gonb --install\" failed; run it by hand to see why"
+fi
+ok "GoNB kernel registered"
