@@ -242,7 +242,7 @@ func TestHumanBytes(t *testing.T) {
 // on 127.0.0.1 and fetches it through the real catalogue entry: the tree digest recorded in the
 // catalogue must accept it.
 func TestFetchHymenopteraArchive(t *testing.T) {
-	const shared = "/work/shared/datasets/hymenoptera_data"
+	shared := sharedHymenoptera()
 	if _, err := os.Stat(shared); err != nil {
 		t.Skipf("ants/bees copy not at %s", shared)
 	}

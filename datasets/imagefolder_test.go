@@ -185,7 +185,7 @@ func FuzzDecodeImage(f *testing.F) {
 // The real ants/bees copy (read-only, never copied into the repo). torchvision's ImageFolder
 // counts 244 training images because it skips the .gif; this package reads it.
 func TestHymenoptera(t *testing.T) {
-	dir := "/work/shared/datasets/hymenoptera_data"
+	dir := sharedHymenoptera()
 	if _, err := os.Stat(dir); err != nil {
 		t.Skipf("ants/bees data set not at %s (%v); fetch it with \"cvlessons data fetch hymenoptera\"", dir, err)
 	}
@@ -227,7 +227,7 @@ func TestHymenoptera(t *testing.T) {
 }
 
 func BenchmarkLoadImageFolderHymenopteraVal(b *testing.B) {
-	dir := "/work/shared/datasets/hymenoptera_data/val"
+	dir := filepath.Join(sharedHymenoptera(), "val")
 	if _, err := os.Stat(dir); err != nil {
 		b.Skip("ants/bees data set missing")
 	}

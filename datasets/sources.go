@@ -65,8 +65,8 @@ func fashionEntry() *Entry {
 
 // hymenopteraEntry is the PyTorch transfer-learning tutorial's ants/bees set. The zip's
 // SHA-256 could not be computed offline, so the archive is checked after extraction: the
-// TreeDigest of its image files must equal the one computed from the extracted copy at
-// /work/shared/datasets/hymenoptera_data (398 images: train 124 ants + 121 bees, val 70 + 83).
+// TreeDigest of its image files must equal the one computed from the course's offline copy in
+// shared/datasets/hymenoptera_data (398 images: train 124 ants + 121 bees, val 70 + 83).
 func hymenopteraEntry() *Entry {
 	return &Entry{
 		Name:        "hymenoptera",
@@ -79,10 +79,8 @@ func hymenopteraEntry() *Entry {
 			TreeSHA256: hymenopteraTree,
 			TreeFiles:  398,
 		}},
-		Note: "the zip's SHA-256 is unknown offline; its extracted images are checked against a digest of a known copy",
-		Local: func() []string {
-			return []string{"/work/shared/datasets"}
-		},
+		Note:  "the zip's SHA-256 is unknown offline; its extracted images are checked against a digest of a known copy",
+		Local: sharedDatasetDirs,
 	}
 }
 
@@ -106,7 +104,29 @@ func WeightsPath(name string) (string, error) {
 	return e.Path(e.Files[0].Name)
 }
 
-// hymenopteraTree is TreeDigest("/work/shared/datasets/hymenoptera_data").
+// sharedDatasetDirs returns the "shared/datasets" folders found beside the working directory or
+// any of its parents: classrooms without internet get the course's shared/ folder next to the
+// repository, so a lesson or test run from inside the repository finds its copy of the data.
+func sharedDatasetDirs() []string {
+	var dirs []string
+	dir, err := os.Getwd()
+	if err != nil {
+		return nil
+	}
+	for {
+		candidate := filepath.Join(dir, "shared", "datasets")
+		if fi, err := os.Stat(candidate); err == nil && fi.IsDir() {
+			dirs = append(dirs, candidate)
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return dirs
+		}
+		dir = parent
+	}
+}
+
+// hymenopteraTree is the TreeDigest of the course's copy, shared/datasets/hymenoptera_data.
 const hymenopteraTree = "b0e3506710bc375be5996e1c9b29818c80cdfc19bcc324e560091da6690149ec"
 
 // torchHubDirs returns PyTorch's checkpoint cache: $TORCH_HOME/hub/checkpoints, else
