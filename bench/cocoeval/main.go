@@ -77,6 +77,11 @@ func run(dir string, images, dets, classes int, seed uint64) error {
 	summary := ev.Stats.String()
 	done, cpuDone := time.Now(), cpuTime()
 	fmt.Print(summary)
+	fmt.Print("stats")
+	for _, v := range ev.Stats.Values() {
+		fmt.Printf(" %v", v)
+	}
+	fmt.Println()
 	fmt.Printf("wall: load %.2fs, evaluate+summarize %.2fs, total %.2fs (GOMAXPROCS=%d)\n",
 		loaded.Sub(start).Seconds(), done.Sub(loaded).Seconds(), done.Sub(start).Seconds(), runtime.GOMAXPROCS(0))
 	fmt.Printf("cpu:  load %.2fs, evaluate+summarize %.2fs, total %.2fs (user+system, all threads)\n",

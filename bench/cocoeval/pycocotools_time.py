@@ -40,6 +40,7 @@ with contextlib.redirect_stdout(out):
     e.summarize()
 t2, c2 = time.perf_counter(), time.process_time()
 print(out.getvalue(), end="")
+print("stats", " ".join(repr(float(v)) for v in e.stats))
 print("%s" % SOURCE)
 print("wall: load %.2fs, evaluate+accumulate+summarize %.2fs, total %.2fs" % (t1 - t0, t2 - t1, t2 - t0))
 print("cpu:  load %.2fs, evaluate+accumulate+summarize %.2fs, total %.2fs" % (c1 - c0, c2 - c1, c2 - c0))

@@ -10,7 +10,7 @@ import (
 
 var cmdBench = &command{
 	name:  "bench",
-	usage: "bench train --model NAME [--batch N] [--steps N]",
+	usage: "bench train --model NAME [--batch N] [--steps N] | bench mnist [--batch N]",
 	short: "benchmark training throughput on the reference nets",
 	long: `
 Bench train trains one of the reference networks on random images with SGD (momentum 0.9) and
@@ -18,20 +18,28 @@ prints the training throughput and the peak memory as its last line:
 
 	model=<name> batch=<n> images_per_s=<float> peak_rss_mb=<float>
 
-The models are ` + strings.Join(bench.Models, ", ") + `. The backend is chosen as by "cvlessons
-backend" ($GOMLX_BACKEND overrides it). bench/compare.sh runs the same nets in PyTorch side by side.
+The models are ` + strings.Join(bench.Models, ", ") + `. bench/compare.sh runs the same nets in
+PyTorch side by side.
+
+Bench mnist trains the MNIST CNN for one epoch on the real MNIST training set and prints its test
+accuracy and throughput.
+
+The backend is chosen as by "cvlessons backend" ($GOMLX_BACKEND overrides it).
 
 Flags:
-	--model NAME   the network (required)
+	--model NAME   the network (train only, required)
 	--batch N      images per step (default 64)
-	--steps N      timed steps after two warm-up steps (default 20)
+	--steps N      timed steps after two warm-up steps (train only, default 20)
 `,
 	run: runBench,
 }
 
 func runBench(env *environment, args []string) error {
-	if len(args) == 0 || args[0] != "train" {
-		return usagef("bench: want the subcommand \"train\"")
+	if len(args) == 0 || (args[0] != "train" && args[0] != "mnist") {
+		return usagef("bench: want the subcommand \"train\" or \"mnist\"")
+	}
+	if args[0] == "mnist" {
+		return runBenchMNIST(env, args[1:])
 	}
 	fs := newFlagSet("bench train")
 	model := fs.String("model", "", "")
@@ -52,6 +60,28 @@ func runBench(env *environment, args []string) error {
 	}
 	defer b.Finalize()
 	r, err := bench.Train(b, *model, *batch, *steps)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(env.stdout, r)
+	return nil
+}
+
+func runBenchMNIST(env *environment, args []string) error {
+	fs := newFlagSet("bench mnist")
+	batch := fs.Int("batch", 64, "")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usagef("bench mnist: unexpected arguments %q", fs.Args())
+	}
+	b, err := backend.NewLogged(env.stderr)
+	if err != nil {
+		return err
+	}
+	defer b.Finalize()
+	r, err := bench.MNISTEpoch(b, *batch, env.stderr)
 	if err != nil {
 		return err
 	}
