@@ -3,6 +3,7 @@ package backend
 import (
 	"fmt"
 	"math"
+	"sync"
 
 	"github.com/gomlx/gomlx/backends"
 	"github.com/gomlx/gomlx/pkg/core/dtypes"
@@ -54,11 +55,12 @@ func (b *Builder) BatchNormForTraining(operand, scale, offset backends.Op, epsil
 		return nil, nil, nil, err
 	}
 	fshape := shapes.Make(dtypes.Float32, l.features)
+	workers := b.backend.workers
 	k := func(ins, outs []any) error {
 		x, sc, off := ins[0].([]float32), ins[1].([]float32), ins[2].([]float32)
 		y, mean, variance := outs[0].([]float32), outs[1].([]float32), outs[2].([]float32)
-		bnMoments(x, l, mean, variance)
-		bnApply(x, y, l, sc, off, mean, variance, epsilon)
+		bnMoments(x, l, mean, variance, workers)
+		bnApply(x, y, l, sc, off, mean, variance, epsilon, workers)
 		return nil
 	}
 	outs, err := b.native("BatchNormForTraining", vs, k, vs[0].shape, fshape, fshape)
@@ -68,42 +70,71 @@ func (b *Builder) BatchNormForTraining(operand, scale, offset backends.Op, epsil
 	return outs[0], outs[1], outs[2], nil
 }
 
-// forEach calls fn(f, base) for every [inner] run of feature f, in memory order.
-func (l bnLayout) forEach(fn func(f, base int)) {
-	for o := 0; o < l.outer; o++ {
-		for f := 0; f < l.features; f++ {
-			fn(f, (o*l.features+f)*l.inner)
+// sums adds, for every feature f, the values fn(f, x[i]) of its elements into acc[f] (float64),
+// splitting the outer axis over the workers.
+func (l bnLayout) sums(workers int, acc []float64, x []float32, fn func(f int, v float32) float64) {
+	var mu sync.Mutex
+	parallelRanges(l.outer, workers, l.outer*l.features*l.inner >= nativeMinElements, func(from, to int) {
+		part := make([]float64, l.features)
+		for o := from; o < to; o++ {
+			row := x[o*l.features*l.inner : (o+1)*l.features*l.inner]
+			if l.inner == 1 {
+				for f, v := range row {
+					part[f] += fn(f, v)
+				}
+				continue
+			}
+			for f := 0; f < l.features; f++ {
+				var s float64
+				for _, v := range row[f*l.inner : (f+1)*l.inner] {
+					s += fn(f, v)
+				}
+				part[f] += s
+			}
 		}
-	}
+		mu.Lock()
+		defer mu.Unlock()
+		for f, v := range part {
+			acc[f] += v
+		}
+	})
 }
 
 // bnMoments writes the per-feature mean and biased variance of x (two passes, float64 sums).
-func bnMoments(x []float32, l bnLayout, mean, variance []float32) {
+func bnMoments(x []float32, l bnLayout, mean, variance []float32, workers int) {
 	n := float64(l.outer * l.inner)
 	sum := make([]float64, l.features)
-	l.forEach(func(f, base int) {
-		var s float64
-		for _, v := range x[base : base+l.inner] {
-			s += float64(v)
-		}
-		sum[f] += s
-	})
+	l.sums(workers, sum, x, func(_ int, v float32) float64 { return float64(v) })
 	for f := range sum {
 		sum[f] /= n
 	}
 	sq := make([]float64, l.features)
-	l.forEach(func(f, base int) {
-		m, s := sum[f], 0.0
-		for _, v := range x[base : base+l.inner] {
-			d := float64(v) - m
-			s += d * d
-		}
-		sq[f] += s
-	})
+	l.sums(workers, sq, x, func(f int, v float32) float64 { d := float64(v) - sum[f]; return d * d })
 	for f := range sum {
 		mean[f] = float32(sum[f])
 		variance[f] = float32(sq[f] / n)
 	}
+}
+
+// affine writes y = x·a[f] + c[f] per feature, split over the workers.
+func (l bnLayout) affine(workers int, x, y, a, c []float32) {
+	parallelRanges(l.outer, workers, l.outer*l.features*l.inner >= nativeMinElements, func(from, to int) {
+		for o := from; o < to; o++ {
+			lo, hi := o*l.features*l.inner, (o+1)*l.features*l.inner
+			xr, yr := x[lo:hi], y[lo:hi]
+			if l.inner == 1 {
+				for f, v := range xr {
+					yr[f] = v*a[f] + c[f]
+				}
+				continue
+			}
+			for f := 0; f < l.features; f++ {
+				for i, v := range xr[f*l.inner : (f+1)*l.inner] {
+					yr[f*l.inner+i] = v*a[f] + c[f]
+				}
+			}
+		}
+	})
 }
 
 // BatchNormGradient implements backends.Builder: the gradients of BatchNormForTraining's normalized
@@ -114,6 +145,7 @@ func (b *Builder) BatchNormGradient(operand, scale, mean, variance, gradOutput b
 		return nil, nil, nil, err
 	}
 	fshape := shapes.Make(dtypes.Float32, l.features)
+	workers := b.backend.workers
 	k := func(ins, outs []any) error {
 		x, sc, mean, variance, gy := ins[0].([]float32), ins[1].([]float32), ins[2].([]float32), ins[3].([]float32), ins[4].([]float32)
 		gx, gScale, gOffset := outs[0].([]float32), outs[1].([]float32), outs[2].([]float32)
@@ -122,29 +154,41 @@ func (b *Builder) BatchNormGradient(operand, scale, mean, variance, gradOutput b
 		for f := range rstd {
 			rstd[f] = 1 / math.Sqrt(float64(variance[f])+float64(epsilon))
 		}
+		// x̂ is recomputed from x; gy·x̂ sums need both, so pass over (x, gy) pairs by index.
 		sumGy := make([]float64, l.features)
-		sumGyXhat := make([]float64, l.features)
-		l.forEach(func(f, base int) {
-			m, r := float64(mean[f]), rstd[f]
-			var s, sx float64
-			for i, g := range gy[base : base+l.inner] {
-				s += float64(g)
-				sx += float64(g) * (float64(x[base+i]) - m) * r
+		l.sums(workers, sumGy, gy, func(_ int, g float32) float64 { return float64(g) })
+		xhat := make([]float32, len(x))
+		a, c := make([]float32, l.features), make([]float32, l.features)
+		for f := range a {
+			a[f] = float32(rstd[f])
+			c[f] = -mean[f] * a[f]
+		}
+		l.affine(workers, x, xhat, a, c)
+		prod := make([]float32, len(x))
+		parallelRanges(len(x), workers, len(x) >= nativeMinElements, func(from, to int) {
+			for i := from; i < to; i++ {
+				prod[i] = gy[i] * xhat[i]
 			}
-			sumGy[f] += s
-			sumGyXhat[f] += sx
 		})
+		sumGyXhat := make([]float64, l.features)
+		l.sums(workers, sumGyXhat, prod, func(_ int, v float32) float64 { return float64(v) })
 		for f := range sumGy {
 			gOffset[f], gScale[f] = float32(sumGy[f]), float32(sumGyXhat[f])
 		}
 		// gx = scale·rstd·(gy − mean(gy) − x̂·mean(gy·x̂))
-		l.forEach(func(f, base int) {
-			m, r := float64(mean[f]), rstd[f]
-			k := float64(sc[f]) * r
-			mg, mgx := sumGy[f]/n, sumGyXhat[f]/n
-			for i, g := range gy[base : base+l.inner] {
-				xhat := (float64(x[base+i]) - m) * r
-				gx[base+i] = float32(k * (float64(g) - mg - xhat*mgx))
+		k, mg, mgx := make([]float32, l.features), make([]float32, l.features), make([]float32, l.features)
+		for f := range k {
+			k[f] = float32(float64(sc[f]) * rstd[f])
+			mg[f], mgx[f] = float32(sumGy[f]/n), float32(sumGyXhat[f]/n)
+		}
+		parallelRanges(l.outer, workers, len(x) >= nativeMinElements, func(from, to int) {
+			for o := from; o < to; o++ {
+				for f := 0; f < l.features; f++ {
+					lo := (o*l.features + f) * l.inner
+					for i := lo; i < lo+l.inner; i++ {
+						gx[i] = k[f] * (gy[i] - mg[f] - xhat[i]*mgx[f])
+					}
+				}
 			}
 		})
 		return nil
@@ -163,9 +207,10 @@ func (b *Builder) BatchNormForInference(operand, scale, offset, mean, variance b
 	if err != nil {
 		return nil, err
 	}
+	workers := b.backend.workers
 	k := func(ins, outs []any) error {
 		x, sc, off, mean, variance := ins[0].([]float32), ins[1].([]float32), ins[2].([]float32), ins[3].([]float32), ins[4].([]float32)
-		bnApply(x, outs[0].([]float32), l, sc, off, mean, variance, epsilon)
+		bnApply(x, outs[0].([]float32), l, sc, off, mean, variance, epsilon, workers)
 		return nil
 	}
 	outs, err := b.native("BatchNormForInference", vs, k, vs[0].shape)
@@ -176,15 +221,11 @@ func (b *Builder) BatchNormForInference(operand, scale, offset, mean, variance b
 }
 
 // bnApply writes y = (x − mean)·scale/√(variance+ε) + offset per feature.
-func bnApply(x, y []float32, l bnLayout, scale, offset, mean, variance []float32, epsilon float32) {
+func bnApply(x, y []float32, l bnLayout, scale, offset, mean, variance []float32, epsilon float32, workers int) {
 	a, c := make([]float32, l.features), make([]float32, l.features)
 	for f := range a {
 		a[f] = scale[f] * float32(1/math.Sqrt(float64(variance[f])+float64(epsilon)))
 		c[f] = offset[f] - mean[f]*a[f]
 	}
-	l.forEach(func(f, base int) {
-		for i, v := range x[base : base+l.inner] {
-			y[base+i] = v*a[f] + c[f]
-		}
-	})
+	l.affine(workers, x, y, a, c)
 }

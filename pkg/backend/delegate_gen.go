@@ -375,21 +375,6 @@ func (b *Builder) Gather(operand backends.Op, startIndices backends.Op, indexVec
 	return outs[0], nil
 }
 
-// GreaterOrEqual implements backends.Builder by recording the op for simplego.
-func (b *Builder) GreaterOrEqual(lhs backends.Op, rhs backends.Op) (backends.Op, error) {
-	ins := make([]backends.Op, 0, 2)
-	ins = append(ins, lhs)
-	ins = append(ins, rhs)
-	outs, err := b.delegate("GreaterOrEqual", ins, func(sb backends.Builder, in []backends.Op) ([]backends.Op, error) {
-		o0, err := sb.GreaterOrEqual(in[0], in[0+1])
-		return []backends.Op{o0}, err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return outs[0], nil
-}
-
 // GreaterOrEqualTotalOrder implements backends.Builder by recording the op for simplego.
 func (b *Builder) GreaterOrEqualTotalOrder(lhs backends.Op, rhs backends.Op) (backends.Op, error) {
 	ins := make([]backends.Op, 0, 2)
@@ -397,21 +382,6 @@ func (b *Builder) GreaterOrEqualTotalOrder(lhs backends.Op, rhs backends.Op) (ba
 	ins = append(ins, rhs)
 	outs, err := b.delegate("GreaterOrEqualTotalOrder", ins, func(sb backends.Builder, in []backends.Op) ([]backends.Op, error) {
 		o0, err := sb.GreaterOrEqualTotalOrder(in[0], in[0+1])
-		return []backends.Op{o0}, err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return outs[0], nil
-}
-
-// GreaterThan implements backends.Builder by recording the op for simplego.
-func (b *Builder) GreaterThan(lhs backends.Op, rhs backends.Op) (backends.Op, error) {
-	ins := make([]backends.Op, 0, 2)
-	ins = append(ins, lhs)
-	ins = append(ins, rhs)
-	outs, err := b.delegate("GreaterThan", ins, func(sb backends.Builder, in []backends.Op) ([]backends.Op, error) {
-		o0, err := sb.GreaterThan(in[0], in[0+1])
 		return []backends.Op{o0}, err
 	})
 	if err != nil {
@@ -504,21 +474,6 @@ func (b *Builder) IsNaN(x backends.Op) (backends.Op, error) {
 	return outs[0], nil
 }
 
-// LessOrEqual implements backends.Builder by recording the op for simplego.
-func (b *Builder) LessOrEqual(lhs backends.Op, rhs backends.Op) (backends.Op, error) {
-	ins := make([]backends.Op, 0, 2)
-	ins = append(ins, lhs)
-	ins = append(ins, rhs)
-	outs, err := b.delegate("LessOrEqual", ins, func(sb backends.Builder, in []backends.Op) ([]backends.Op, error) {
-		o0, err := sb.LessOrEqual(in[0], in[0+1])
-		return []backends.Op{o0}, err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return outs[0], nil
-}
-
 // LessOrEqualTotalOrder implements backends.Builder by recording the op for simplego.
 func (b *Builder) LessOrEqualTotalOrder(lhs backends.Op, rhs backends.Op) (backends.Op, error) {
 	ins := make([]backends.Op, 0, 2)
@@ -526,21 +481,6 @@ func (b *Builder) LessOrEqualTotalOrder(lhs backends.Op, rhs backends.Op) (backe
 	ins = append(ins, rhs)
 	outs, err := b.delegate("LessOrEqualTotalOrder", ins, func(sb backends.Builder, in []backends.Op) ([]backends.Op, error) {
 		o0, err := sb.LessOrEqualTotalOrder(in[0], in[0+1])
-		return []backends.Op{o0}, err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return outs[0], nil
-}
-
-// LessThan implements backends.Builder by recording the op for simplego.
-func (b *Builder) LessThan(lhs backends.Op, rhs backends.Op) (backends.Op, error) {
-	ins := make([]backends.Op, 0, 2)
-	ins = append(ins, lhs)
-	ins = append(ins, rhs)
-	outs, err := b.delegate("LessThan", ins, func(sb backends.Builder, in []backends.Op) ([]backends.Op, error) {
-		o0, err := sb.LessThan(in[0], in[0+1])
 		return []backends.Op{o0}, err
 	})
 	if err != nil {
@@ -1006,22 +946,6 @@ func (b *Builder) Transpose(x backends.Op, permutation ...int) (backends.Op, err
 	ins = append(ins, x)
 	outs, err := b.delegate("Transpose", ins, func(sb backends.Builder, in []backends.Op) ([]backends.Op, error) {
 		o0, err := sb.Transpose(in[0], permutation...)
-		return []backends.Op{o0}, err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return outs[0], nil
-}
-
-// Where implements backends.Builder by recording the op for simplego.
-func (b *Builder) Where(condition backends.Op, onTrue backends.Op, onFalse backends.Op) (backends.Op, error) {
-	ins := make([]backends.Op, 0, 3)
-	ins = append(ins, condition)
-	ins = append(ins, onTrue)
-	ins = append(ins, onFalse)
-	outs, err := b.delegate("Where", ins, func(sb backends.Builder, in []backends.Op) ([]backends.Op, error) {
-		o0, err := sb.Where(in[0], in[0+1], in[0+1+1])
 		return []backends.Op{o0}, err
 	})
 	if err != nil {

@@ -89,9 +89,9 @@ func (b *Builder) binary(op binaryOp, lhs, rhs backends.Op) (backends.Op, error)
 	plan := newBroadcastPlan(out, vs[0].shape, vs[1].shape)
 	workers := b.backend.workers
 	outs, err := b.nativeShadowed(name, vs, func(ins, outs []any) error {
-		x, y := ins[0].([]float32), ins[1].([]float32)
-		plan.run(workers, outs[0].([]float32), func(dst []float32, xo, yo int) {
-			binaryLoop(op, dst, x, y, xo, yo, plan.xVec, plan.yVec)
+		x, y, z := ins[0].([]float32), ins[1].([]float32), outs[0].([]float32)
+		plan.run(workers, func(zo, n, xo, yo int) {
+			binaryLoop(op, z[zo:zo+n], x, y, xo, yo, plan.xVec, plan.yVec)
 		})
 		return nil
 	}, sos[0])
@@ -164,10 +164,10 @@ func b2i(b bool) int {
 	return 0
 }
 
-// run calls block for every inner block of the output z, with the operands' offsets; blocks are
-// split over the workers.
-func (p *broadcastPlan) run(workers int, z []float32, block func(dst []float32, xo, yo int)) {
-	parallelRanges(p.outer, workers, len(z) >= nativeMinElements, func(from, to int) {
+// run calls block for every inner block of the output, with the block's output offset and length
+// and the operands' offsets; blocks are split over the workers.
+func (p *broadcastPlan) run(workers int, block func(zo, n, xo, yo int)) {
+	parallelRanges(p.outer, workers, p.outer*p.inner >= nativeMinElements, func(from, to int) {
 		rank := len(p.outDims)
 		idx := make([]int, rank)
 		rem := from
@@ -181,7 +181,7 @@ func (p *broadcastPlan) run(workers int, z []float32, block func(dst []float32, 
 				xo += idx[a] * p.xStr[a]
 				yo += idx[a] * p.yStr[a]
 			}
-			block(z[o*p.inner:(o+1)*p.inner], xo, yo)
+			block(o*p.inner, p.inner, xo, yo)
 			for a := rank - 1; a >= 0; a-- {
 				idx[a]++
 				if idx[a] < p.outDims[a] {

@@ -20,9 +20,47 @@ func registerVJPs() {
 		lhs, rhs := node.Inputs()[0], node.Inputs()[1]
 		return dotVJP(lhs, []int{lhs.Rank() - 1}, nil, rhs, []int{0}, nil, v[0])
 	}
+	graph.VJPRegistration[graph.NodeTypeMax] = func(node *graph.Node, v []*graph.Node, _ shapes.Shape) []*graph.Node {
+		x, y := node.Inputs()[0], node.Inputs()[1]
+		return minMaxVJP(graph.GreaterOrEqual(x, y), x, y, v[0])
+	}
+	graph.VJPRegistration[graph.NodeTypeMin] = func(node *graph.Node, v []*graph.Node, _ shapes.Shape) []*graph.Node {
+		x, y := node.Inputs()[0], node.Inputs()[1]
+		return minMaxVJP(graph.LessThan(x, y), x, y, v[0])
+	}
 	graph.VJPRegistration[graph.NodeTypeConvGeneral] = func(node *graph.Node, v []*graph.Node, _ shapes.Shape) []*graph.Node {
 		return convGeneralVJP(node, v[0])
 	}
+}
+
+// minMaxVJP routes the output gradient v to x where xWins holds and to y elsewhere, as GoMLX's own
+// gradient does (a tie goes to x for Max, to y for Min), with one comparison and one selection
+// instead of five arithmetic passes. Each gradient is summed over the axes its operand was
+// broadcast along.
+func minMaxVJP(xWins, x, y, v *graph.Node) []*graph.Node {
+	zero := graph.ScalarZero(v.Graph(), v.DType())
+	return []*graph.Node{
+		unbroadcast(graph.Where(xWins, v, zero), x.Shape()),
+		unbroadcast(graph.Where(xWins, zero, v), y.Shape()),
+	}
+}
+
+// unbroadcast sums g over the axes along which an operand of the given shape was broadcast to g's
+// shape (a scalar operand: all of them) and reshapes it to that shape.
+func unbroadcast(g *graph.Node, shape shapes.Shape) *graph.Node {
+	if g.Shape().Equal(shape) {
+		return g
+	}
+	if shape.Rank() == 0 {
+		return graph.ReduceAllSum(g)
+	}
+	var axes []int
+	for a, d := range shape.Dimensions {
+		if d == 1 && g.Shape().Dimensions[a] != 1 {
+			axes = append(axes, a)
+		}
+	}
+	return graph.Reshape(graph.ReduceSum(g, axes...), shape.Dimensions...)
 }
 
 // nodeParams returns the parameters GoMLX recorded for node (an unexported struct, read by reflection:

@@ -20,11 +20,11 @@
 // Micro-kernels, chosen at run time with golang.org/x/sys/cpu:
 //
 //   - avx2-6x16: AVX2 + FMA, 6×16 tile in 12 YMM registers (any x86-64 CPU since Haswell / Zen 1).
-//   - avx512-12x32: AVX-512F, 12×32 tile in 24 ZMM registers; used for n >= 32 on CPUs not made by
+//   - avx512-12x32: AVX-512F, 12×32 tile in 24 ZMM registers; used for n >= 64 on CPUs not made by
 //     AMD. Zen 4 splits each 512-bit FMA into two 256-bit halves, so there AVX2 is as fast (usually
 //     faster, its tile wastes less on narrow shapes) and is used instead.
-//   - go4x4: portable Go, 4×4 tile, on other architectures or CPUs without AVX2/FMA (several times
-//     slower; Accelerated reports false).
+//   - go4x4: portable Go, 4×4 tile, on other architectures, on CPUs without AVX2/FMA and when built
+//     with the purego tag (more than ten times slower on amd64; Accelerated reports false).
 //
 // SgemmParallel splits C into blocks of rows or columns, or splits k and sums the partial products
 // (for long-k products such as convolution weight gradients), choosing the split that duplicates the

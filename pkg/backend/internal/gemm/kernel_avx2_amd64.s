@@ -1,3 +1,5 @@
+//go:build !purego
+
 #include "textflag.h"
 
 // Row i of the tile: accumulate B (Y0, Y1) times the broadcast A value in Y2 or Y3.

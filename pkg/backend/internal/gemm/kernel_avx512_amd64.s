@@ -1,3 +1,5 @@
+//go:build !purego
+
 #include "textflag.h"
 
 // func kernel12x32AVX512(k int, a, b, c *float32, ldc int, add bool)

@@ -1,8 +1,8 @@
-//go:build !amd64
+//go:build !amd64 || purego
 
 package gemm
 
-// asmKernels is empty off amd64: only the portable Go kernel exists.
+// asmKernels is empty off amd64 (or with the purego build tag): only the portable Go kernel exists.
 var asmKernels []sizedKernel
 
 // runnableKernels is empty off amd64.

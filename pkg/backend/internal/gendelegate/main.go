@@ -22,7 +22,7 @@ import (
 // natively or to delegate).
 var native = map[string]bool{
 	"ConvGeneral": true, "DotGeneral": true, "Pad": true, "Reverse": true,
-	"SelectAndScatterMax": true, "SelectAndScatterMin": true, "Dot": true, "ReduceWindow": true, "Add": true, "Sub": true, "Mul": true, "Div": true, "Max": true, "Min": true, "Neg": true, "Abs": true, "Sign": true, "Sqrt": true, "Rsqrt": true, "Exp": true, "Log": true, "Tanh": true, "Logistic": true, "ReduceSum": true,
+	"SelectAndScatterMax": true, "SelectAndScatterMin": true, "Dot": true, "ReduceWindow": true, "Add": true, "Sub": true, "Mul": true, "Div": true, "Max": true, "Min": true, "Neg": true, "Abs": true, "Sign": true, "Sqrt": true, "Rsqrt": true, "Exp": true, "Log": true, "Tanh": true, "Logistic": true, "ReduceSum": true, "GreaterOrEqual": true, "GreaterThan": true, "LessOrEqual": true, "LessThan": true, "Where": true,
 	"BatchNormForTraining": true, "BatchNormGradient": true, "BatchNormForInference": true,
 }
 

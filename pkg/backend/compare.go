@@ -1,0 +1,168 @@
+package backend
+
+import (
+	"fmt"
+
+	"github.com/gomlx/gomlx/backends"
+	"github.com/gomlx/gomlx/pkg/core/dtypes"
+)
+
+// compareOp names the float32 comparisons run natively.
+type compareOp int
+
+const (
+	cmpGE compareOp = iota
+	cmpGT
+	cmpLE
+	cmpLT
+)
+
+var compareOpNames = [...]string{"GreaterOrEqual", "GreaterThan", "LessOrEqual", "LessThan"}
+
+// GreaterOrEqual implements backends.Builder (float32 natively, other dtypes delegated).
+func (b *Builder) GreaterOrEqual(lhs, rhs backends.Op) (backends.Op, error) {
+	return b.compare(cmpGE, lhs, rhs)
+}
+
+// GreaterThan implements backends.Builder (float32 natively, other dtypes delegated).
+func (b *Builder) GreaterThan(lhs, rhs backends.Op) (backends.Op, error) {
+	return b.compare(cmpGT, lhs, rhs)
+}
+
+// LessOrEqual implements backends.Builder (float32 natively, other dtypes delegated).
+func (b *Builder) LessOrEqual(lhs, rhs backends.Op) (backends.Op, error) {
+	return b.compare(cmpLE, lhs, rhs)
+}
+
+// LessThan implements backends.Builder (float32 natively, other dtypes delegated).
+func (b *Builder) LessThan(lhs, rhs backends.Op) (backends.Op, error) {
+	return b.compare(cmpLT, lhs, rhs)
+}
+
+func (b *Builder) compare(op compareOp, lhs, rhs backends.Op) (backends.Op, error) {
+	name := compareOpNames[op]
+	replay := func(sb backends.Builder, in []backends.Op) ([]backends.Op, error) {
+		var o backends.Op
+		var err error
+		switch op {
+		case cmpGE:
+			o, err = sb.GreaterOrEqual(in[0], in[1])
+		case cmpGT:
+			o, err = sb.GreaterThan(in[0], in[1])
+		case cmpLE:
+			o, err = sb.LessOrEqual(in[0], in[1])
+		default:
+			o, err = sb.LessThan(in[0], in[1])
+		}
+		return []backends.Op{o}, err
+	}
+	vs, err := b.values(name, []backends.Op{lhs, rhs})
+	if err != nil {
+		return nil, err
+	}
+	sos, err := replay(b.shadow, []backends.Op{vs[0].shadow, vs[1].shadow})
+	if err != nil {
+		return nil, fmt.Errorf("backend %q: %s: %w", Name, name, err)
+	}
+	out, err := b.shadow.OpShape(sos[0])
+	if err != nil {
+		return nil, err
+	}
+	if vs[0].shape.DType != dtypes.Float32 || out.Size() < nativeMinElements {
+		outs, err := b.delegate(name, []backends.Op{lhs, rhs}, replay)
+		if err != nil {
+			return nil, err
+		}
+		return outs[0], nil
+	}
+	plan := newBroadcastPlan(out, vs[0].shape, vs[1].shape)
+	workers := b.backend.workers
+	outs, err := b.nativeShadowed(name, vs, func(ins, outs []any) error {
+		x, y, z := ins[0].([]float32), ins[1].([]float32), outs[0].([]bool)
+		plan.run(workers, func(zo, n, xo, yo int) {
+			for i := 0; i < n; i++ {
+				a, c := x[xo], y[yo]
+				if plan.xVec {
+					a = x[xo+i]
+				}
+				if plan.yVec {
+					c = y[yo+i]
+				}
+				var r bool
+				switch op {
+				case cmpGE:
+					r = a >= c
+				case cmpGT:
+					r = a > c
+				case cmpLE:
+					r = a <= c
+				default:
+					r = a < c
+				}
+				z[zo+i] = r
+			}
+		})
+		return nil
+	}, sos[0])
+	if err != nil {
+		return nil, err
+	}
+	return outs[0], nil
+}
+
+// Where implements backends.Builder: float32 operands with a condition of the output's shape (or
+// scalar operands) run natively; other cases are delegated.
+func (b *Builder) Where(condition, onTrue, onFalse backends.Op) (backends.Op, error) {
+	replay := func(sb backends.Builder, in []backends.Op) ([]backends.Op, error) {
+		o, err := sb.Where(in[0], in[1], in[2])
+		return []backends.Op{o}, err
+	}
+	vs, err := b.values("Where", []backends.Op{condition, onTrue, onFalse})
+	if err != nil {
+		return nil, err
+	}
+	sos, err := replay(b.shadow, []backends.Op{vs[0].shadow, vs[1].shadow, vs[2].shadow})
+	if err != nil {
+		return nil, fmt.Errorf("backend %q: Where: %w", Name, err)
+	}
+	out, err := b.shadow.OpShape(sos[0])
+	if err != nil {
+		return nil, err
+	}
+	fits := func(v *value) bool { return v.shape.Rank() == 0 || v.shape.Equal(out) }
+	native := out.DType == dtypes.Float32 && out.Size() >= nativeMinElements &&
+		vs[0].shape.Size() == out.Size() && fits(vs[1]) && fits(vs[2])
+	if !native {
+		outs, err := b.delegate("Where", []backends.Op{condition, onTrue, onFalse}, replay)
+		if err != nil {
+			return nil, err
+		}
+		return outs[0], nil
+	}
+	tVec, fVec := vs[1].shape.Rank() > 0, vs[2].shape.Rank() > 0
+	workers := b.backend.workers
+	outs, err := b.nativeShadowed("Where", vs, func(ins, outs []any) error {
+		c, t, f, z := ins[0].([]bool), ins[1].([]float32), ins[2].([]float32), outs[0].([]float32)
+		parallelRanges(len(z), workers, true, func(from, to int) {
+			for i := from; i < to; i++ {
+				ti, fi := 0, 0
+				if tVec {
+					ti = i
+				}
+				if fVec {
+					fi = i
+				}
+				if c[i] {
+					z[i] = t[ti]
+				} else {
+					z[i] = f[fi]
+				}
+			}
+		})
+		return nil
+	}, sos[0])
+	if err != nil {
+		return nil, err
+	}
+	return outs[0], nil
+}
