@@ -32,11 +32,11 @@ type Arm struct {
 	Seconds float64 `json:"seconds"`
 }
 
-// trainTransform is the experiment's augmentation of a 28x28 Fashion-MNIST image: a random crop of
-// 60-100% of the area (ratio 3/4 to 4/3) resized back to 28x28, then a horizontal flip half the time.
+// trainTransform is the experiment's augmentation of a 28x28 Fashion-MNIST image: pad 2 pixels and
+// crop 28x28 at a random position (shifts of up to 2 pixels), then a horizontal flip half the time.
 func trainTransform() aug.Compose {
 	return aug.Compose{
-		aug.RandomResizedCrop{Size: 28, Scale: [2]float64{0.6, 1}},
+		aug.RandomCrop{Size: 28, Padding: 2},
 		aug.RandomHorizontalFlip{P: 0.5},
 	}
 }
@@ -94,7 +94,7 @@ func trainArm(b backends.Backend, name string, set, val *cnn.Examples, cfg Confi
 	if err := ctx.SetRNGStateFromSeed(int64(cfg.Seed)); err != nil {
 		return Arm{}, fmt.Errorf("augment: seeding: %w", err)
 	}
-	model := cnn.NewSmallCNN(10).Logits
+	model := cnn.ModelFn(Model)
 	start := time.Now()
 	h, err := cnn.Train(b, ctx, model, set, val, cnn.TrainConfig{
 		Steps:         steps,

@@ -12,7 +12,7 @@ func TestProbeArms(t *testing.T) {
 		t.Skip()
 	}
 	cfg := Quick()
-	cfg.Steps, cfg.EvalEvery, cfg.ValSize = 40, 20, 500
+	cfg.Steps, cfg.EvalEvery, cfg.ValSize, cfg.BatchSize, cfg.LearningRate, cfg.Views = 800, 100, 1000, 32, 0.001, 10
 	b, err := backend.New()
 	if err != nil {
 		t.Fatal(err)
@@ -21,13 +21,13 @@ func TestProbeArms(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	base, err := trainArm(b, "none", tr, val, cfg, cfg.Steps, os.Stderr)
+	base, err := trainArm(b, "none", tr, val, cfg, cfg.Steps, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Logf("%+v", base)
 	augd := augmentedViews(tr, cfg.Views, cfg.Seed, 2)
-	a, err := trainArm(b, "aug", augd, val, cfg, cfg.Steps, os.Stderr)
+	a, err := trainArm(b, "aug", augd, val, cfg, cfg.Steps, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

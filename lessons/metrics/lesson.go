@@ -78,9 +78,10 @@ type ThresholdScores struct {
 
 // Report holds what a run measured.
 type Report struct {
-	Backend                   string `json:"backend"`
-	TrainSamples, TestSamples int
-	Steps                     int `json:"steps"`
+	Backend      string `json:"backend"`
+	TrainSamples int    `json:"train_samples"`
+	TestSamples  int    `json:"test_samples"`
+	Steps        int    `json:"steps"`
 	// Rare is the rare-positive example.
 	Rare RareResult `json:"rare"`
 	// Loss is the training loss at every step.
@@ -91,7 +92,8 @@ type Report struct {
 	ClassNames []string      `json:"class_names"`
 	Classes    []ClassScores `json:"classes"`
 	// MacroF1 and WeightedF1 average F1 over classes (unweighted, weighted by support).
-	MacroF1, WeightedF1 float64
+	MacroF1    float64 `json:"macro_f1"`
+	WeightedF1 float64 `json:"weighted_f1"`
 	// Confusion counts test images, rows = true class, columns = predicted class (label order).
 	Confusion [][]int `json:"confusion"`
 	// ReportText is scikit-learn's classification_report layout, labels as class indices.

@@ -1,6 +1,7 @@
 package metrics
 
 import (
+	"encoding/json"
 	"os"
 	"testing"
 )
@@ -71,6 +72,9 @@ func TestRunQuick(t *testing.T) {
 	}
 	if r.BestF1.F1 < lo.F1 || r.BestF1.F1 < hi.F1 {
 		t.Errorf("best F1 %.3f below an end of the sweep (%.3f, %.3f)", r.BestF1.F1, lo.F1, hi.F1)
+	}
+	if _, err := json.Marshal(r); err != nil {
+		t.Errorf("the report does not marshal to JSON: %v", err)
 	}
 	if len(r.FigurePaths) != 2 {
 		t.Fatalf("figures %v, want confusion.png and threshold.png", r.FigurePaths)

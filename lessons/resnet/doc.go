@@ -15,7 +15,7 @@
 //
 // # Conventions
 //
-// Images are Fashion-MNIST centred in 32x32. The networks are cnn.NewCIFARResNet at a reduced width
+// Images are Fashion-MNIST centred in 32x32 (the quick preset averages them down to 16x16). The networks are cnn.NewCIFARResNet at a reduced width
 // (Config.Widths) with zero-padding (option A) shortcuts, so plain and residual twins have exactly
 // the same parameters. The final training loss is the mean loss of the last Config.TailSteps
 // mini-batches. Gradient norms are L2 norms of the loss gradient per convolution (and the final

@@ -1,4 +1,4 @@
-// Package augment implements torchvision-compatible image transforms (Resize, CenterCrop,
+// Package augment implements torchvision-compatible image transforms (Resize, CenterCrop, RandomCrop,
 // RandomResizedCrop, RandomHorizontalFlip, ColorJitter, Normalize, ToTensor, Compose) that also move
 // bounding boxes, plus batch mixing for classification (CutMix, MixUp) and Mosaic for detection.
 //

@@ -130,6 +130,20 @@ func ExampleRandomResizedCrop_Apply() {
 	// Output: 3x3 [(0,0)-(3,3)]
 }
 
+func ExampleRandomCrop_Params() {
+	// Pad 4 pixels and crop 32 from a 32x32 image (CIFAR-style): shifts of up to 4 pixels.
+	top, left := augment.RandomCrop{Size: 32, Padding: 4}.Params(32, 32, augment.SampleRand(1, 0, 0))
+	fmt.Println(top, left) // the image moves 4 pixels down and 3 right; the rest is zero padding
+	// Output: -4 -3
+}
+
+func ExampleRandomCrop_Apply() {
+	s := augment.Sample{Image: photo(), Boxes: []augment.Box{{X1: 0, Y1: 0, X2: 2, Y2: 2}}}
+	out := augment.RandomCrop{Size: 4, Padding: 1}.Apply(s, augment.SampleRand(1, 0, 0))
+	fmt.Println(out.Image.Height, out.Image.Width, out.Boxes) // crop at top -1, left 0
+	// Output: 4 4 [(0,1)-(2,3)]
+}
+
 func ExampleHFlip() {
 	m := augment.NewImage(1, 3, 1)
 	copy(m.Pix, []float32{0.1, 0.2, 0.3})

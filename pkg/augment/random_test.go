@@ -220,3 +220,34 @@ func TestSampleRandIndependentOfWorkers(t *testing.T) {
 		t.Error("epochs 3 and 4 gave identical augmentations")
 	}
 }
+
+func TestRandomCrop(t *testing.T) {
+	// Pad 2 then crop 28 from a 28x28 image: every shift in [-2, 2] x [-2, 2] occurs, roughly evenly
+	// (25 cells, 5000 draws: 200 expected each, binomial sd about 14).
+	rc := RandomCrop{Size: 28, Padding: 2}
+	r := SampleRand(8, 0, 0)
+	var counts [5][5]int
+	for range 5000 {
+		top, left := rc.Params(28, 28, r)
+		if top < -2 || top > 2 || left < -2 || left > 2 {
+			t.Fatalf("offset (%d, %d) outside [-2, 2]", top, left)
+		}
+		counts[top+2][left+2]++
+	}
+	for i := range counts {
+		for j, c := range counts[i] {
+			if c < 130 || c > 270 {
+				t.Errorf("shift (%d, %d) drawn %d times, want about 200", i-2, j-2, c)
+			}
+		}
+	}
+	// Boxes and pixels move together: a box over pixel (10, 12) still covers the same value.
+	in := Sample{Image: ramp(28, 28, 1), Boxes: []Box{bx(12, 10, 13, 11)}}
+	for i := range 20 {
+		out := rc.Apply(in, SampleRand(9, 0, i))
+		b := out.Boxes[0]
+		if got, want := out.Image.At(int(b.Y1), int(b.X1), 0), in.Image.At(10, 12, 0); got != want {
+			t.Fatalf("draw %d: box %v covers %v, want %v", i, b, got, want)
+		}
+	}
+}

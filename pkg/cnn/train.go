@@ -1,6 +1,7 @@
 package cnn
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -14,6 +15,9 @@ import (
 	"github.com/gomlx/gomlx/pkg/ml/context"
 	"github.com/gomlx/gomlx/pkg/ml/train/losses"
 )
+
+// ErrDiverged is wrapped by Train's error when the loss became NaN or infinite.
+var ErrDiverged = errors.New("training diverged")
 
 // TrainConfig sets up a training run.
 type TrainConfig struct {
@@ -154,8 +158,8 @@ func Train(b backends.Backend, ctx *context.Context, model ModelFn, trainSet, va
 			acc := float64(tensors.ToScalar[float32](out[1])) / float64(batch)
 			step++
 			if math.IsNaN(loss) || math.IsInf(loss, 0) {
-				return h, fmt.Errorf("cnn: training diverged: loss is %v at step %d (epoch %d, learning rate %g); lower the learning rate",
-					loss, step, epoch, lr)
+				return h, fmt.Errorf("cnn: %w: loss is %v at step %d (epoch %d, learning rate %g); lower the learning rate",
+					ErrDiverged, loss, step, epoch, lr)
 			}
 			h.StepLoss = append(h.StepLoss, loss)
 			h.StepAccuracy = append(h.StepAccuracy, acc)

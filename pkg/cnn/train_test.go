@@ -2,6 +2,7 @@ package cnn
 
 import (
 	"bytes"
+	"errors"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -162,7 +163,7 @@ func TestTrainStopsOnNaN(t *testing.T) {
 	ctx := context.New()
 	cfg := TrainConfig{Steps: 20, BatchSize: 2, Optimizer: SGD, LearningRate: 1e38}
 	_, err := Train(b, ctx, (&MLP{Hidden: []int{8}, NumClasses: 3}).Logits, blobs(16, 4, 3, 1), nil, cfg)
-	if err == nil || !strings.Contains(err.Error(), "diverged") || !strings.Contains(err.Error(), "learning rate 1e+38") {
+	if !errors.Is(err, ErrDiverged) || !strings.Contains(err.Error(), "learning rate 1e+38") {
 		t.Errorf("Train with learning rate 1e38: err = %v, want a divergence error naming the learning rate", err)
 	}
 }

@@ -189,24 +189,16 @@ func torchToVariable(key string, t *Tensor, v *context.Variable, opts ImportOpti
 		return nil, fmt.Errorf("cnn: importing %s into %s: variable is %s, want float32", key, v.ScopeAndName(), v.DType())
 	}
 	dims := v.Shape().Dimensions
-	want := slices.Clone(dims) // The shape PyTorch would have, for messages.
-	mismatch := func() error {
-		return fmt.Errorf("cnn: state dict key %q has shape %v, the model expects %v (PyTorch layout; GoMLX variable %s %v)",
+	want := torchShape(v)
+	if !slices.Equal(t.Shape, want) {
+		return nil, fmt.Errorf("cnn: state dict key %q has shape %v, the model expects %v (PyTorch layout; GoMLX variable %s %v)",
 			key, t.Shape, want, v.ScopeAndName(), dims)
 	}
 	_, kind, _ := TorchModule(v.Scope())
 	switch {
 	case kind == "conv" && len(dims) == 4: // GoMLX [kh, kw, in, out] <- torch [out, in, kh, kw].
-		want = []int{dims[3], dims[2], dims[0], dims[1]}
-		if !slices.Equal(t.Shape, want) {
-			return nil, mismatch()
-		}
 		return tensors.FromFlatDataAndDimensions(permute(t.Data, want, []int{2, 3, 1, 0}), dims...), nil
 	case kind == "dense" && len(dims) == 2: // GoMLX [in, out] <- torch [out, in].
-		want = []int{dims[1], dims[0]}
-		if !slices.Equal(t.Shape, want) {
-			return nil, mismatch()
-		}
 		data := t.Data
 		module := strings.TrimSuffix(key, ".weight")
 		if chw, ok := flattenShape(module, dims[0], opts); ok {
@@ -218,11 +210,21 @@ func torchToVariable(key string, t *Tensor, v *context.Variable, opts ImportOpti
 		}
 		return tensors.FromFlatDataAndDimensions(permute(data, want, []int{1, 0}), dims...), nil
 	default: // Biases and BatchNorm vectors keep their layout.
-		if !slices.Equal(t.Shape, dims) {
-			return nil, mismatch()
-		}
 		return tensors.FromFlatDataAndDimensions(slices.Clone(t.Data), dims...), nil
 	}
+}
+
+// torchShape is the shape PyTorch gives the tensor stored in variable v.
+func torchShape(v *context.Variable) []int {
+	dims := v.Shape().Dimensions
+	_, kind, _ := TorchModule(v.Scope())
+	switch {
+	case kind == "conv" && len(dims) == 4:
+		return []int{dims[3], dims[2], dims[0], dims[1]}
+	case kind == "dense" && len(dims) == 2:
+		return []int{dims[1], dims[0]}
+	}
+	return slices.Clone(dims)
 }
 
 // flattenShape returns the (c, h, w) feature map that module's Linear layer reads, if any.

@@ -113,6 +113,27 @@ func TestParityWithPyTorch(t *testing.T) {
 	}
 }
 
+// TestFlattenPermutationMatters imports the VGG checkpoint without the (c, h, w) -> (h, w, c)
+// permutation of classifier.0 and checks that the logits then disagree with PyTorch's: the parity
+// test above would catch a wrong layout.
+func TestFlattenPermutationMatters(t *testing.T) {
+	b := weightsBackend(t)
+	parity, err := ReadStateDict(filepath.Join(weightsDir, "parity.pth"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.New()
+	model := tinyVGG(false).Logits
+	noPermutation := ImportOptions{Strict: true, Flatten: map[string][3]int{}}
+	if _, err := LoadPretrained(b, ctx, model, 224, filepath.Join(weightsDir, "vgg11_tiny.pth"), noPermutation); err != nil {
+		t.Fatal(err)
+	}
+	got := weightsForward(t, b, ctx, model, parity.Tensors["input224"])
+	if d := weightsMaxAbsDiff(got, parity.Tensors["vgg11_tiny/224"].Data); d < 1e-2 {
+		t.Errorf("without the flatten permutation, max |logit - PyTorch| = %g, want a clear mismatch", d)
+	}
+}
+
 func TestImportStateDictErrors(t *testing.T) {
 	b := weightsBackend(t)
 	load := func(t *testing.T) *StateDict {
@@ -160,14 +181,17 @@ func TestImportStateDictErrors(t *testing.T) {
 		wantUnexpected := []string{"old_classifier.6.weight", "old_classifier.6.bias"}
 
 		ctx := build(t, tinyVGG(true))
-		report, err := ImportStateDict(ctx, sd, ImportOptions{Strict: true})
+		strictReport, err := ImportStateDict(ctx, sd, ImportOptions{Strict: true})
 		if err == nil || !strings.Contains(err.Error(), `missing key(s) in state_dict: "classifier.6.weight"`) {
 			t.Errorf("strict import error = %v, want missing keys listed", err)
+		}
+		if strictReport == nil || !slices.Equal(strictReport.Missing, wantMissing) {
+			t.Errorf("strict import report = %v, want it returned with the missing keys", strictReport)
 		}
 		if v := ctx.GetVariableByScopeAndName("/features/0/conv", "weights"); v.HasValue() {
 			t.Errorf("strict import failed but wrote variables")
 		}
-		report, err = ImportStateDict(ctx, sd, ImportOptions{})
+		report, err := ImportStateDict(ctx, sd, ImportOptions{})
 		if err != nil {
 			t.Fatalf("non-strict import: %v", err)
 		}

@@ -112,3 +112,40 @@ func TestMeanAPNoGroundTruth(t *testing.T) {
 		t.Errorf("MeanAP without ground truth = %v, %v; want -1 and no categories", mean, per)
 	}
 }
+
+// TestMatchDetectionsAgreesWithCurve checks a property on the golden fixtures: the true positives
+// MatchDetections finds in a category equal the final recall of DetectionCurve times the number of
+// non-crowd objects, at several thresholds.
+func TestMatchDetectionsAgreesWithCurve(t *testing.T) {
+	for _, name := range []string{"random_a", "random_b", "hand_crowd", "hand_ties", "hand_duplicates"} {
+		gt, dts := readCOCOFiles(t, filepath.Join("testdata/coco", name+"_gt.json"), filepath.Join("testdata/coco", name+"_dt.json"))
+		for _, thr := range []float64{0.5, 0.75, 0.9} {
+			matches := MatchDetections(gt.Annotations, dts, thr)
+			tp := map[int64]int{}
+			for i, m := range matches {
+				if m.TruePositive() {
+					tp[dts[i].Category]++
+					if g := gt.Annotations[m.GT]; g.Image != dts[i].Image || g.Category != dts[i].Category {
+						t.Fatalf("%s: detection %d matched ground truth %d of another image or category", name, i, m.GT)
+					}
+				}
+			}
+			objects := map[int64]int{}
+			for _, g := range gt.Annotations {
+				if !g.Crowd {
+					objects[g.Category]++
+				}
+			}
+			for cat, n := range objects {
+				r, _ := DetectionCurve(gt.Annotations, dts, cat, thr)
+				final := 0.0
+				if len(r) > 0 {
+					final = r[len(r)-1]
+				}
+				if want := float64(tp[cat]) / float64(n); math.Abs(final-want) > 1e-12 {
+					t.Errorf("%s IoU %.2f category %d: curve recall %v, MatchDetections %d of %d", name, thr, cat, final, tp[cat], n)
+				}
+			}
+		}
+	}
+}

@@ -160,3 +160,16 @@ func ExampleInterpolation_String() {
 	fmt.Println(metrics.VOC11Point, metrics.AllPoints, metrics.COCO101Point)
 	// Output: VOC11Point AllPoints COCO101Point
 }
+
+func ExampleMatchDetections() {
+	gts, dts := twoImages()
+	for i, m := range metrics.MatchDetections(gts, dts, 0.5) {
+		fmt.Printf("detection %d (score %.2f): ground truth %d, true positive %v\n", i, dts[i].Score, m.GT, m.TruePositive())
+	}
+	// Output:
+	// detection 0 (score 0.90): ground truth 0, true positive true
+	// detection 1 (score 0.80): ground truth -1, true positive false
+	// detection 2 (score 0.70): ground truth 2, true positive true
+	// detection 3 (score 0.60): ground truth 1, true positive true
+	// detection 4 (score 0.95): ground truth -1, true positive false
+}

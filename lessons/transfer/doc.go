@@ -1,0 +1,33 @@
+// Package transfer is the transfer-learning lesson: features learned on one task make a second task
+// learnable from few labelled images, and the study note's recipe (a pretrained network with a new
+// last layer, everything else frozen) runs end to end in Go.
+//
+// Part A runs anywhere offline on real data. A small CNN (cnn.SmallCNN) is pretrained on
+// Fashion-MNIST classes 0-4 (T-shirt, trouser, pullover, dress, coat); classes 5-9 (sandal, shirt,
+// sneaker, bag, ankle boot) are then learned from a few hundred labelled images three ways: from
+// scratch, with the pretrained backbone frozen and only a new head ("fc2") trained, and with the
+// whole pretrained network fine-tuned (the backbone at a tenth of the head's learning rate). Watch
+// the frozen and fine-tuned arms start far above chance and finish clearly above the arm trained
+// from scratch on the same images for the same number of steps.
+//
+// Part B is the note's recipe on hymenoptera_data (ants vs bees): a torchvision checkpoint read in
+// Go, classifier.6 replaced by a 2-way layer, everything else frozen, SGD lr 0.001 momentum 0.9,
+// batch 32, RandomResizedCrop(224, scale 0.5-1) + horizontal flip for training and Resize +
+// CenterCrop for validation, the first epoch evaluating only. The ImageNet VGG16 weights are not
+// shipped (no download happens by itself: "cvlessons data fetch vgg16"); without them the pipeline
+// runs on whatever checkpoint it is given, and the report says which, so a random-weight checkpoint
+// is never presented as pretrained.
+//
+// # Conventions
+//
+// Images are NHWC float32 in [0, 1] (ImageNet-normalized for Part B). Accuracies are fractions of
+// the evaluation set. Every run is seeded (Config.Seed).
+//
+// # References
+//
+//   - The study note, section 5 (transfer learning; the VGG16 ants/bees program).
+//   - PyTorch transfer-learning tutorial (ResNet-18 on hymenoptera_data, about 0.93-0.95 best
+//     validation accuracy with ImageNet weights; one validation image is 0.65 points).
+//   - J. Yosinski et al., "How transferable are features in deep neural networks?", NeurIPS 2014.
+//   - H. Xiao, K. Rasul, R. Vollgraf, "Fashion-MNIST", arXiv:1708.07747 (class list).
+package transfer
