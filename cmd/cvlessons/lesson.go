@@ -9,8 +9,11 @@ import (
 	"text/tabwriter"
 
 	"github.com/cvlessons/cvlessons/lessons"
+	"github.com/cvlessons/cvlessons/lessons/batchnorm"
 	"github.com/cvlessons/cvlessons/lessons/detection"
 	metricslesson "github.com/cvlessons/cvlessons/lessons/metrics"
+	"github.com/cvlessons/cvlessons/lessons/resnet"
+	"github.com/cvlessons/cvlessons/lessons/vgg"
 	"github.com/cvlessons/cvlessons/lessons/welcome"
 	"github.com/cvlessons/cvlessons/pkg/plot"
 )
@@ -19,6 +22,9 @@ import (
 func lessonEntries() []lessons.Entry {
 	return []lessons.Entry{
 		welcome.Entry(),
+		vgg.Entry(),
+		resnet.Entry(),
+		batchnorm.Entry(),
 		metricslesson.Entry(),
 		detection.Entry(),
 	}

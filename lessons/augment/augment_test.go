@@ -7,7 +7,7 @@ import (
 )
 
 func TestAugmentedViews(t *testing.T) {
-	tr, _, err := fashionSubsets(20, 10, 3)
+	tr, _, err := mnistSubsets(20, 10, 3)
 	if err != nil {
 		t.Fatal(err)
 	}

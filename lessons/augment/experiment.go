@@ -32,12 +32,11 @@ type Arm struct {
 	Seconds float64 `json:"seconds"`
 }
 
-// trainTransform is the experiment's augmentation of a 28x28 Fashion-MNIST image: pad 2 pixels and
-// crop 28x28 at a random position (shifts of up to 2 pixels), then a horizontal flip half the time.
+// trainTransform is the experiment's augmentation of a 28x28 MNIST digit: pad 2 pixels and crop 28x28
+// at a random position, i.e. shifts of up to 2 pixels. No flip: a mirrored digit is not the same digit.
 func trainTransform() aug.Compose {
 	return aug.Compose{
 		aug.RandomCrop{Size: 28, Padding: 2},
-		aug.RandomHorizontalFlip{P: 0.5},
 	}
 }
 
@@ -62,19 +61,19 @@ func augmentedViews(d *cnn.Examples, views int, seed uint64, workers int) *cnn.E
 	return out
 }
 
-// fashionSubsets draws n training images (uniformly, seeded) from Fashion-MNIST's training split and
-// the first nVal images of its test split.
-func fashionSubsets(n, nVal int, seed uint64) (trainSet, val *cnn.Examples, err error) {
-	tr, err := datasets.LoadFashionMNIST(datasets.Train)
+// mnistSubsets draws n training images (uniformly, seeded) from MNIST's training split and the
+// first nVal images of its test split.
+func mnistSubsets(n, nVal int, seed uint64) (trainSet, val *cnn.Examples, err error) {
+	tr, err := datasets.LoadMNIST(datasets.Train)
 	if err != nil {
 		return nil, nil, err
 	}
-	te, err := datasets.LoadFashionMNIST(datasets.Test)
+	te, err := datasets.LoadMNIST(datasets.Test)
 	if err != nil {
 		return nil, nil, err
 	}
 	if n > tr.N || nVal > te.N {
-		return nil, nil, fmt.Errorf("augment: want %d training and %d validation images, Fashion-MNIST has %d and %d", n, nVal, tr.N, te.N)
+		return nil, nil, fmt.Errorf("augment: want %d training and %d validation images, MNIST has %d and %d", n, nVal, tr.N, te.N)
 	}
 	perm := rand.New(rand.NewPCG(seed, 0x66617368)).Perm(tr.N)[:n]
 	toExamples := func(d *datasets.Images, idx []int) *cnn.Examples {

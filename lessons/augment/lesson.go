@@ -141,7 +141,7 @@ func Run(cfg Config) (Report, error) {
 	}
 	defer b.Finalize()
 	r.Backend = b.Name()
-	trainSet, val, err := fashionSubsets(cfg.TrainSize, cfg.ValSize, cfg.Seed)
+	trainSet, val, err := mnistSubsets(cfg.TrainSize, cfg.ValSize, cfg.Seed)
 	if err != nil {
 		return Report{}, err
 	}

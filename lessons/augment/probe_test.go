@@ -17,7 +17,7 @@ func TestProbeArms(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tr, val, err := fashionSubsets(cfg.TrainSize, cfg.ValSize, cfg.Seed)
+	tr, val, err := mnistSubsets(cfg.TrainSize, cfg.ValSize, cfg.Seed)
 	if err != nil {
 		t.Fatal(err)
 	}

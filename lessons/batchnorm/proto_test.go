@@ -31,7 +31,7 @@ func TestProto(t *testing.T) {
 	fmt.Sscan(os.Getenv("STEPS"), &steps)
 	for _, lr := range lrs {
 		for _, bn := range []bool{false, true} {
-			net := &Net{Channels: []int{8, 16}, BatchNorm: bn}
+			net := &Net{Channels: []int{8, 16, 32}, BatchNorm: bn}
 			ctx := context.New()
 			ctx.SetRNGStateFromSeed(1)
 			start := time.Now()

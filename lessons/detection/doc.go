@@ -9,7 +9,9 @@
 //
 // The detector whose duplicates NMS removes here is simulated (jittered copies of the ground truth,
 // plus random false positives, from the seed), so this part runs in seconds and needs no training;
-// the R-CNN and YOLO models of the lesson's second part produce real ones.
+// the R-CNN and YOLO models of the lesson's second part produce real ones. Of that part, [YOLOModel],
+// [TrainYOLO] and [PredictYOLO] (YOLO v1 on the digit images, trained with detect.YOLOLossGraph) exist
+// but are not yet part of [Run].
 //
 // # Conventions
 //

@@ -22,8 +22,8 @@ import (
 
 // YOLOConfig sizes the YOLO v1 model of the lesson and its training.
 type YOLOConfig struct {
-	// Grid is the output layout; its Width and Height must be the images' size, divisible by
-	// 2^len(Channels) · ... such that the backbone's output is Grid.S x Grid.S.
+	// Grid is the output layout. Its Width and Height are the images' size, and the backbone must
+	// shrink them to Grid.S x Grid.S cells: Width = Height = Grid.S · 2^len(Channels).
 	Grid detect.YOLOGrid
 	// Channels are the backbone's convolution widths; each stage is conv3x3 + BatchNorm + ReLU +
 	// 2x2 max pooling, so the image shrinks by 2^len(Channels).

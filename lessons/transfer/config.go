@@ -35,14 +35,14 @@ type Config struct {
 
 // Quick is the preset for tests and CI.
 func Quick() Config {
-	return Config{Seed: 1, PretrainImages: 6000, PretrainSteps: 300, TargetPerClass: 40, TestImages: 1000,
-		Steps: 150, BatchSize: 50, LearningRate: 0.002, BackboneScale: 0.1, EvalEvery: 25}
+	return Config{Seed: 1, PretrainImages: 5000, PretrainSteps: 200, TargetPerClass: 40, TestImages: 500,
+		Steps: 80, BatchSize: 25, LearningRate: 0.002, BackboneScale: 0.1, EvalEvery: 10}
 }
 
 // Full is the classroom preset: more pretraining and the whole target test set.
 func Full() Config {
-	return Config{Seed: 1, PretrainImages: 30000, PretrainSteps: 1500, TargetPerClass: 60, TestImages: 5000,
-		Steps: 300, BatchSize: 50, LearningRate: 0.002, BackboneScale: 0.1, EvalEvery: 25}
+	return Config{Seed: 1, PretrainImages: 30000, PretrainSteps: 1500, TargetPerClass: 40, TestImages: 5000,
+		Steps: 200, BatchSize: 25, LearningRate: 0.002, BackboneScale: 0.1, EvalEvery: 10}
 }
 
 // ConfigFor returns the preset's configuration.

@@ -136,7 +136,7 @@ func RunPartA(cfg Config) (*PartA, string, error) {
 	}
 
 	// Frozen backbone: the pretrained network with a new head; only the head trains.
-	frozenCtx, err := withNewHead(pre)
+	frozenCtx, err := withNewHead(pre, cfg.Seed+2)
 	if err != nil {
 		return nil, "", err
 	}
@@ -147,7 +147,7 @@ func RunPartA(cfg Config) (*PartA, string, error) {
 	r.FrozenParams = cnn.SummarizeParams(frozenCtx).String()
 
 	// Fine-tuning: the pretrained network with a new head; everything trains, the backbone slower.
-	fineCtx, err := withNewHead(pre)
+	fineCtx, err := withNewHead(pre, cfg.Seed+3)
 	if err != nil {
 		return nil, "", err
 	}
@@ -160,11 +160,18 @@ func RunPartA(cfg Config) (*PartA, string, error) {
 }
 
 // withNewHead returns a copy of the pretrained context with the head deleted (a fresh one is
-// created at the next build) and no optimizer state, as when PyTorch code builds a new optimizer.
-func withNewHead(pre *context.Context) (*context.Context, error) {
+// created at the next build, from the given seed) and no optimizer state, as when PyTorch code
+// builds a new optimizer.
+func withNewHead(pre *context.Context, seed int64) (*context.Context, error) {
 	ctx, err := pre.Clone()
 	if err != nil {
 		return nil, fmt.Errorf("transfer: copying the pretrained network: %w", err)
+	}
+	// The clone shares the original's initializer, which draws from the original's random state:
+	// give it its own, or initializing the new head fails.
+	ctx = ctx.WithInitializer(context.DefaultInitializer(ctx))
+	if err := ctx.SetRNGStateFromSeed(seed); err != nil {
+		return nil, err
 	}
 	if _, err := cnn.ReplaceHead(ctx, HeadLayer); err != nil {
 		return nil, err

@@ -45,14 +45,17 @@ type CenterCrop struct {
 	Height, Width int
 }
 
-func (t CenterCrop) size() (int, int) {
+func (t CenterCrop) size() (int, int) { return cropSize("CenterCrop", t.Size, t.Height, t.Width) }
+
+// cropSize returns the output size of a transform configured with a square Size or Height and Width.
+func cropSize(kind string, size, height, width int) (int, int) {
 	switch {
-	case t.Height > 0 && t.Width > 0 && t.Size == 0:
-		return t.Height, t.Width
-	case t.Size > 0 && t.Height == 0 && t.Width == 0:
-		return t.Size, t.Size
+	case height > 0 && width > 0 && size == 0:
+		return height, width
+	case size > 0 && height == 0 && width == 0:
+		return size, size
 	}
-	panic(fmt.Sprintf("augment: CenterCrop{Size: %d, Height: %d, Width: %d}: want Size > 0 alone or Height, Width > 0", t.Size, t.Height, t.Width))
+	panic(fmt.Sprintf("augment: %s{Size: %d, Height: %d, Width: %d}: want Size > 0 alone or Height, Width > 0", kind, size, height, width))
 }
 
 // Offsets returns the top-left corner of the crop in an image of height x width. Along an axis where
@@ -151,7 +154,7 @@ func (t RandomResizedCrop) Params(height, width int, r *rand.Rand) (top, left, h
 // Apply crops a random region of s.Image, resizes it to the output size and maps the boxes (shifted,
 // clipped to the region, dropped when no area is left, then scaled).
 func (t RandomResizedCrop) Apply(s Sample, r *rand.Rand) Sample {
-	oh, ow := CenterCrop{Size: t.Size, Height: t.Height, Width: t.Width}.size()
+	oh, ow := cropSize("RandomResizedCrop", t.Size, t.Height, t.Width)
 	top, left, h, w, _ := t.Params(s.Image.Height, s.Image.Width, r)
 	return resizeSample(s, top, left, h, w, oh, ow, t.Interpolation)
 }

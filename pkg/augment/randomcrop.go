@@ -23,7 +23,7 @@ type RandomCrop struct {
 // left uniform over [0, padded-crop], then shifted by -Padding. It panics when the padded image is
 // smaller than the crop (torchvision raises ValueError).
 func (t RandomCrop) Params(height, width int, r *rand.Rand) (top, left int) {
-	ch, cw := CenterCrop{Size: t.Size, Height: t.Height, Width: t.Width}.size()
+	ch, cw := cropSize("RandomCrop", t.Size, t.Height, t.Width)
 	ph, pw := height+2*t.Padding, width+2*t.Padding
 	if ph < ch || pw < cw {
 		panic(fmt.Sprintf("augment: RandomCrop of %dx%d from a %dx%d image padded by %d", ch, cw, height, width, t.Padding))
@@ -34,7 +34,7 @@ func (t RandomCrop) Params(height, width int, r *rand.Rand) (top, left int) {
 // Apply crops s at a random position (padding with zeros) and moves the boxes: shifted, clipped to
 // the crop, dropped when no area is left.
 func (t RandomCrop) Apply(s Sample, r *rand.Rand) Sample {
-	ch, cw := CenterCrop{Size: t.Size, Height: t.Height, Width: t.Width}.size()
+	ch, cw := cropSize("RandomCrop", t.Size, t.Height, t.Width)
 	top, left := t.Params(s.Image.Height, s.Image.Width, r)
 	return cropSample(s, top, left, ch, cw)
 }

@@ -82,6 +82,9 @@ func checkOperand(name string, trans bool, rows, cols int, x []float32, ld int) 
 
 // naive computes the product with plain loops; it is the path for tiny problems.
 func naive(m, n, k int, alpha float32, a, b view, beta float32, c []float32, ldc int) {
+	if m == 0 || n == 0 {
+		return
+	}
 	if alpha == 0 {
 		scaleC(m, n, beta, c, ldc) // A and B are not read (a NaN in them does not propagate).
 		return
@@ -104,7 +107,7 @@ func naive(m, n, k int, alpha float32, a, b view, beta float32, c []float32, ldc
 
 // scaleC sets C = beta*C, writing zeros without reading C when beta is 0.
 func scaleC(m, n int, beta float32, c []float32, ldc int) {
-	if beta == 1 {
+	if beta == 1 || m == 0 || n == 0 {
 		return
 	}
 	for i := range m {

@@ -69,8 +69,13 @@ func newProblem(s shape, transA, transB bool, rng *rand.Rand) *problem {
 	// Padding past each stored row of A and B is NaN: reading it may not change the result.
 	nanPad(p.a, aRows, aCols, p.lda)
 	nanPad(p.b, bRows, bCols, p.ldb)
+	// Slices end right after their last element, the shortest Sgemm accepts, so that any read or
+	// write past the matrices panics.
+	p.a = p.a[:minLen(aRows, aCols, p.lda)]
+	p.b = p.b[:minLen(bRows, bCols, p.ldb)]
+	p.c = p.c[:minLen(s.m, s.n, p.ldc)]
 	for i := range s.m {
-		for j := range p.ldc {
+		for j := range min(p.ldc, len(p.c)-i*p.ldc) {
 			switch {
 			case j >= s.n:
 				p.c[i*p.ldc+j] = sentinel
@@ -80,6 +85,14 @@ func newProblem(s shape, transA, transB bool, rng *rand.Rand) *problem {
 		}
 	}
 	return p
+}
+
+// minLen is the length of a rows×cols matrix with leading dimension ld up to its last element.
+func minLen(rows, cols, ld int) int {
+	if rows == 0 || cols == 0 {
+		return 0
+	}
+	return (rows-1)*ld + cols
 }
 
 // nanPad sets the elements past cols in each of the rows of x (row stride ld) to NaN.
@@ -146,7 +159,7 @@ func (p *problem) check(t *testing.T, got []float32, want, mag []float64) {
 	const eps = 1.0 / (1 << 23) // float32 machine epsilon.
 	bad := 0
 	for i := range p.m {
-		for j := range p.ldc {
+		for j := range min(p.ldc, len(got)-i*p.ldc) {
 			g := got[i*p.ldc+j]
 			if j >= p.n {
 				if g != sentinel {

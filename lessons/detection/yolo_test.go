@@ -1,0 +1,57 @@
+package detection
+
+import (
+	"math"
+	"testing"
+
+	"github.com/cvlessons/cvlessons/datasets"
+	"github.com/cvlessons/cvlessons/pkg/backend"
+	"github.com/cvlessons/cvlessons/pkg/detect"
+)
+
+// TestTrainYOLOSmoke trains a tiny YOLO for a few steps: the loss must be finite and fall, and
+// PredictYOLO must return one prediction of Grid.Len() values in (0, 1) per image. It checks the
+// wiring, not the accuracy (TestYOLOProbe measures that).
+func TestTrainYOLOSmoke(t *testing.T) {
+	b, err := backend.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	trainSet, val, err := datasets.DigitDetection(datasets.DefaultDigitsConfig(), 64, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := YOLOConfig{Grid: detect.YOLOGrid{S: 6, B: 2, C: 10, Width: 96, Height: 96}, Channels: []int{4, 8, 8, 8},
+		Steps: 12, BatchSize: 8, LearningRate: 3e-3, Seed: 1}
+	ctx, losses, err := TrainYOLO(b, cfg, trainSet, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, l := range losses {
+		if math.IsNaN(l) || math.IsInf(l, 0) {
+			t.Fatalf("loss at step %d is %v", i, l)
+		}
+	}
+	// The untrained sigmoid outputs sit near 0.5, so the no-object confidence term alone is large;
+	// a few Adam steps must cut the loss clearly.
+	if first, last := losses[0], losses[len(losses)-1]; !(last < 0.8*first) {
+		t.Errorf("loss %.3f -> %.3f over %d steps, want a fall of more than 20%%", first, last, cfg.Steps)
+	}
+	preds, err := PredictYOLO(b, ctx, cfg, val.Images, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(preds) != val.Images.N {
+		t.Fatalf("%d predictions for %d images", len(preds), val.Images.N)
+	}
+	for _, p := range preds {
+		if len(p) != cfg.Grid.Len() {
+			t.Fatalf("prediction of %d values, want %d", len(p), cfg.Grid.Len())
+		}
+		for _, v := range p {
+			if !(v > 0 && v < 1) {
+				t.Fatalf("prediction value %v outside (0, 1)", v)
+			}
+		}
+	}
+}
