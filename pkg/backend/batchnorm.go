@@ -157,14 +157,16 @@ func (b *Builder) BatchNormGradient(operand, scale, mean, variance, gradOutput b
 		// x̂ is recomputed from x; gy·x̂ sums need both, so pass over (x, gy) pairs by index.
 		sumGy := make([]float64, l.features)
 		l.sums(workers, sumGy, gy, func(_ int, g float32) float64 { return float64(g) })
-		xhat := make([]float32, len(x))
+		xhat := getScratch(len(x))
+		defer putScratch(xhat)
 		a, c := make([]float32, l.features), make([]float32, l.features)
 		for f := range a {
 			a[f] = float32(rstd[f])
 			c[f] = -mean[f] * a[f]
 		}
 		l.affine(workers, x, xhat, a, c)
-		prod := make([]float32, len(x))
+		prod := getScratch(len(x))
+		defer putScratch(prod)
 		parallelRanges(len(x), workers, len(x) >= nativeMinElements, func(from, to int) {
 			for i := from; i < to; i++ {
 				prod[i] = gy[i] * xhat[i]

@@ -153,18 +153,21 @@ func prodInts(s []int) int {
 // run computes out = conv(in, kernel) per the plan.
 func (p *convPlan) run(in, kernel, out []float32) {
 	if p.inPerm != nil {
-		t := make([]float32, len(in))
+		t := getScratch(len(in))
+		defer putScratch(t)
 		transposeF32(t, in, p.inDims, p.inPerm)
 		in = t
 	}
 	if p.kPerm != nil {
-		t := make([]float32, len(kernel))
+		t := getScratch(len(kernel))
+		defer putScratch(t)
 		transposeF32(t, kernel, p.kDims, p.kPerm)
 		kernel = t
 	}
 	dst := out
 	if p.outPerm != nil {
-		dst = make([]float32, len(out))
+		dst = getScratch(len(out))
+		defer putScratch(dst)
 	}
 	p.compute(in, kernel, dst)
 	if p.outPerm != nil {
@@ -197,7 +200,8 @@ func (p *convPlan) compute(in, kernel, out []float32) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			buf := make([]float32, chunk*cols)
+			buf := getScratch(chunk * cols)
+			defer putScratch(buf)
 			for c := range next {
 				r0 := c * chunk
 				r1 := min(rows, r0+chunk)

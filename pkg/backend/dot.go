@@ -115,12 +115,14 @@ func newDotPlan(lhsDims, lc, lb, rhsDims, rc, rb []int, workers int) *dotPlan {
 // run computes out = lhs · rhs per the plan.
 func (p *dotPlan) run(lhs, rhs, out []float32) {
 	if p.lhsPerm != nil {
-		t := make([]float32, len(lhs))
+		t := getScratch(len(lhs))
+		defer putScratch(t)
 		transposeF32(t, lhs, p.lhsDims, p.lhsPerm)
 		lhs = t
 	}
 	if p.rhsPerm != nil {
-		t := make([]float32, len(rhs))
+		t := getScratch(len(rhs))
+		defer putScratch(t)
 		transposeF32(t, rhs, p.rhsDims, p.rhsPerm)
 		rhs = t
 	}
