@@ -43,7 +43,11 @@ fi
 t1=$SECONDS
 say "building $IMAGE from docker/Dockerfile (buildah, vfs storage, chroot isolation)"
 # shellcheck disable=SC2086 # BUILD_ARGS is a list of words on purpose.
-buildah bud --pull-never --layers=false --build-arg BASE="$BASE" ${BUILD_ARGS:-} \
+# This machine's CA bundle is mounted for the build only, for networks that intercept TLS.
+ca=/etc/ssl/certs/ca-certificates.crt
+ca_args=()
+[[ -r "$ca" ]] && ca_args=(--volume "$ca:/run/cvlessons-host-ca.crt:ro" --build-arg HOST_CA=/run/cvlessons-host-ca.crt)
+buildah bud --pull-never --layers=false --build-arg BASE="$BASE" "${ca_args[@]}" ${BUILD_ARGS:-} \
 	-f docker/Dockerfile -t "$IMAGE" .
 say "image built in $((SECONDS - t1))s"
 

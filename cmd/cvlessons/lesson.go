@@ -9,10 +9,12 @@ import (
 	"text/tabwriter"
 
 	"github.com/cvlessons/cvlessons/lessons"
+	augmentlesson "github.com/cvlessons/cvlessons/lessons/augment"
 	"github.com/cvlessons/cvlessons/lessons/batchnorm"
 	"github.com/cvlessons/cvlessons/lessons/detection"
 	metricslesson "github.com/cvlessons/cvlessons/lessons/metrics"
 	"github.com/cvlessons/cvlessons/lessons/resnet"
+	"github.com/cvlessons/cvlessons/lessons/transfer"
 	"github.com/cvlessons/cvlessons/lessons/vgg"
 	"github.com/cvlessons/cvlessons/lessons/welcome"
 	"github.com/cvlessons/cvlessons/pkg/plot"
@@ -25,6 +27,8 @@ func lessonEntries() []lessons.Entry {
 		vgg.Entry(),
 		resnet.Entry(),
 		batchnorm.Entry(),
+		transfer.Entry(),
+		augmentlesson.Entry(),
 		metricslesson.Entry(),
 		detection.Entry(),
 	}

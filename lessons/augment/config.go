@@ -16,8 +16,8 @@ type Config struct {
 	PhotosDir string `json:"photos_dir"`
 	// Repeats is how many times each transform is drawn in the photo grids.
 	Repeats int `json:"repeats"`
-	// TrainSize is the number of Fashion-MNIST training images of the experiment; ValSize the
-	// number of test images it is measured on.
+	// TrainSize is the number of MNIST training images of the experiment; ValSize the number of
+	// MNIST test images it is measured on.
 	TrainSize int `json:"train_size"`
 	ValSize   int `json:"val_size"`
 	// Views is the number of augmented copies made of every training image; the baseline trains on
@@ -38,14 +38,14 @@ type Config struct {
 
 // Quick is the preset for tests and CI.
 func Quick() Config {
-	return Config{Seed: 1, Repeats: 6, TrainSize: 500, ValSize: 2000, Views: 8, Steps: 600, BatchSize: 50,
-		LearningRate: 0.002, EvalEvery: 100}
+	return Config{Seed: 1, Repeats: 6, TrainSize: 500, ValSize: 2000, Views: 10, Steps: 1000, BatchSize: 32,
+		LearningRate: 0.001, EvalEvery: 100}
 }
 
 // Full is the classroom preset: the same experiment, longer and measured on more test images.
 func Full() Config {
-	return Config{Seed: 1, Repeats: 8, TrainSize: 500, ValSize: 10000, Views: 16, Steps: 1500, BatchSize: 50,
-		LearningRate: 0.002, EvalEvery: 100}
+	return Config{Seed: 1, Repeats: 8, TrainSize: 500, ValSize: 10000, Views: 20, Steps: 2500, BatchSize: 32,
+		LearningRate: 0.001, EvalEvery: 250}
 }
 
 // ConfigFor returns the preset's configuration.

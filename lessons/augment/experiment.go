@@ -16,7 +16,7 @@ import (
 
 // Arm is one side of the experiment: a training set and what training measured on it.
 type Arm struct {
-	// Name is "no augmentation" or "crop + flip".
+	// Name is "no augmentation" or "random shifts".
 	Name string `json:"name"`
 	// TrainImages is the number of images the network saw per pass (originals times views).
 	TrainImages int `json:"train_images"`

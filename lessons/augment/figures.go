@@ -128,8 +128,9 @@ type MixedSample struct {
 	PartnerWeight float64 `json:"partner_weight"`
 }
 
-// mixFigure stacks the photos (centre-cropped to size), mixes them and draws originals above mixed.
-func mixFigure(p *photos, size int, mix func(*aug.Batch) (*aug.Batch, aug.Mix), title string) (*plot.Figure, []MixedSample, error) {
+// mixFigure stacks the photos (centre-cropped to size), mixes them and draws the originals above the
+// mixed images, each titled with its label weights.
+func mixFigure(p *photos, size int, mix func(*aug.Batch) (*aug.Batch, aug.Mix)) (*plot.Figure, []MixedSample, error) {
 	imgs := make([]*aug.Image, len(p.images))
 	for i, m := range p.images {
 		imgs[i] = aug.CenterCrop{Size: size}.Apply(aug.Sample{Image: m}, nil).Image
@@ -155,7 +156,7 @@ func mixFigure(p *photos, size int, mix func(*aug.Batch) (*aug.Batch, aug.Mix), 
 		}
 		samples = append(samples, ms)
 		cells = append(cells, out.Image(i).ToNRGBA())
-		titles = append(titles, fmt.Sprintf("%s: %s %.2f + %s %.2f", title, ms.Own, ms.OwnWeight, ms.Partner, ms.PartnerWeight))
+		titles = append(titles, fmt.Sprintf("%s %.2f+%s %.2f", ms.Own, ms.OwnWeight, ms.Partner, ms.PartnerWeight))
 	}
 	fig, err := plot.ImageGrid(cells, titles, b.N)
 	return fig, samples, err

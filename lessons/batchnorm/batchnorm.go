@@ -82,6 +82,14 @@ func (r RunResult) Name() string {
 	return fmt.Sprintf("%s, lr %g", bn, r.LearningRate)
 }
 
+// stepsText is "120 steps (lr 0.1)", or "never" when no run reached the target.
+func (r RunResult) stepsText() string {
+	if r.StepsToTarget < 0 {
+		return "never"
+	}
+	return fmt.Sprintf("%d steps (lr %g)", r.StepsToTarget, r.LearningRate)
+}
+
 // FeatureStats are per-feature statistics of one batch at the first hidden layer.
 type FeatureStats struct {
 	// Mean and Std are per feature (the first few features), over the batch.
@@ -104,10 +112,14 @@ type Report struct {
 	Runs    []RunResult `json:"runs"`
 	// Before and After are the first hidden layer's statistics on one batch at initialization,
 	// before BatchNorm and after it (training mode, scale 1 and offset 0).
-	Before      FeatureStats   `json:"before_bn"`
-	After       FeatureStats   `json:"after_bn"`
-	Modes       ModeComparison `json:"modes"`
-	FigurePaths []string       `json:"figures,omitempty"`
+	Before FeatureStats   `json:"before_bn"`
+	After  FeatureStats   `json:"after_bn"`
+	Modes  ModeComparison `json:"modes"`
+	// Trained is hidden layer StatsLayer (or the last, if fewer) of the trained BatchNorm network (low learning rate) on
+	// one batch of validation images: statistics before and after BatchNorm, its learned scale and
+	// offset, and the running averages that evaluation mode uses.
+	Trained     TrainedLayer `json:"trained_layer"`
+	FigurePaths []string     `json:"figures,omitempty"`
 }
 
 // Find returns the run with and without BatchNorm at a learning rate.
@@ -118,6 +130,18 @@ func (r Report) Find(batchNorm bool, lr float64) RunResult {
 		}
 	}
 	return RunResult{StepsToTarget: -1}
+}
+
+// Fastest returns the run with or without BatchNorm that reached the target in the fewest steps
+// (StepsToTarget -1 when none did).
+func (r Report) Fastest(batchNorm bool) RunResult {
+	best := RunResult{StepsToTarget: -1}
+	for _, x := range r.Runs {
+		if x.BatchNorm == batchNorm && x.StepsToTarget >= 0 && (best.StepsToTarget < 0 || x.StepsToTarget < best.StepsToTarget) {
+			best = x
+		}
+	}
+	return best
 }
 
 // Summary implements lessons.Result.
@@ -135,8 +159,14 @@ func (r Report) Summary() string {
 			fmt.Fprintf(&sb, "  %-14s %d steps\n", x.Name(), x.StepsToTarget)
 		}
 	}
+	fmt.Fprintf(&sb, "  fastest to the target: BN %s, no BN %s\n", r.Fastest(true).stepsText(), r.Fastest(false).stepsText())
 	fmt.Fprintf(&sb, "  first hidden layer, one batch: feature means %s, stds %s before BN; %s and %s after\n",
 		fmtSlice(r.Before.Mean), fmtSlice(r.Before.Std), fmtSlice(r.After.Mean), fmtSlice(r.After.Std))
+	if len(r.Trained.Features) > 0 {
+		f := r.Trained.Features[0]
+		fmt.Fprintf(&sb, "  trained net, hidden layer %d, feature 0 on a batch of %d: batch mean %.3f std %.3f, running mean %.3f std %.3f\n",
+			r.Trained.Layer, r.Trained.BatchSize, f.MeanBefore, f.StdBefore, f.RunningMean, f.RunningStd)
+	}
 	fmt.Fprintf(&sb, "  same image, two batches: logits change by %.3g in training mode, %.3g in evaluation mode",
 		r.Modes.TrainModeDiff, r.Modes.EvalModeDiff)
 	return sb.String()
@@ -168,6 +198,10 @@ func (cfg Config) Model(batchNorm bool) *cnn.MLP {
 
 // Run performs the three experiments.
 func Run(cfg Config) (Report, error) {
+	if len(cfg.Hidden) == 0 || len(cfg.LearningRates) == 0 {
+		return Report{}, fmt.Errorf("batchnorm: config has %d hidden layers and %d learning rates, want at least one of each",
+			len(cfg.Hidden), len(cfg.LearningRates))
+	}
 	b, err := backend.NewLogged(cfg.Progress)
 	if err != nil {
 		return Report{}, err
@@ -215,6 +249,10 @@ func Run(cfg Config) (Report, error) {
 		return r, err
 	}
 	if r.Modes, err = cfg.compareModes(b, bnCtx, valSet); err != nil {
+		return r, err
+	}
+	statsBatch := valSet.Subset(firstN(min(cfg.BatchSize, valSet.N)))
+	if r.Trained, err = measureTrainedLayer(b, bnCtx, statsBatch, min(StatsLayer, len(cfg.Hidden)), statsFeatures); err != nil {
 		return r, err
 	}
 	if cfg.OutDir != "" {
@@ -335,7 +373,7 @@ func (r *Report) writeFigures(dir string) error {
 	for _, fig := range []struct {
 		name string
 		fn   func() (*plot.Figure, error)
-	}{{"batchnorm_accuracy.png", r.AccuracyFigure}, {"batchnorm_steps.png", r.StepsFigure}} {
+	}{{"batchnorm_accuracy.png", r.AccuracyFigure}, {"batchnorm_steps.png", r.StepsFigure}, {"batchnorm_stats.png", r.StatsFigure}} {
 		f, err := fig.fn()
 		if err != nil {
 			return fmt.Errorf("batchnorm: figure %s: %w", fig.name, err)

@@ -8,210 +8,169 @@ import (
 	"github.com/gomlx/gomlx/pkg/core/graph"
 	"github.com/gomlx/gomlx/pkg/core/tensors"
 	"github.com/gomlx/gomlx/pkg/ml/context"
+	"github.com/gomlx/gomlx/pkg/ml/layers"
+	"github.com/gomlx/gomlx/pkg/ml/layers/activations"
 
 	"github.com/cvlessons/cvlessons/pkg/cnn"
+	"github.com/cvlessons/cvlessons/pkg/plot"
 )
 
-// ChannelStats are one channel's statistics over a batch: the mean and standard deviation over all
-// images and positions (population std, as BatchNorm computes it), before and after BatchNorm.
+// ChannelStats are one feature's (channel's) statistics over a batch, measured in the trained
+// BatchNorm network: mean and population standard deviation, as BatchNorm computes them.
 type ChannelStats struct {
-	Channel int `json:"channel"`
-	// MeanBefore and StdBefore describe the convolution's output, BatchNorm's input: the batch
-	// statistics that BatchNorm divides out in training mode.
+	Feature int `json:"feature"`
+	// MeanBefore and StdBefore describe the dense layer's output, BatchNorm's input, on the batch:
+	// exactly the batch statistics that training mode divides out.
 	MeanBefore float64 `json:"mean_before"`
 	StdBefore  float64 `json:"std_before"`
-	// MeanNormalized and StdNormalized describe x̂ = (x - batch mean) / sqrt(batch var + eps),
-	// recovered from the layer's training-mode output y = Scale*x̂ + Offset as (y - Offset) / Scale.
-	MeanNormalized float64 `json:"mean_normalized"`
-	StdNormalized  float64 `json:"std_normalized"`
-	// MeanAfter and StdAfter describe the layer's training-mode output y itself: Offset and |Scale|.
-	MeanAfter float64 `json:"mean_after"`
-	StdAfter  float64 `json:"std_after"`
-	// Scale and Offset are the learned γ and β.
+	// Scale and Offset are the learned γ and β: BatchNorm's output is y = γ·x̂ + β.
 	Scale  float64 `json:"scale"`
 	Offset float64 `json:"offset"`
-	// RunningMean and RunningStd (square root of the running variance) are the averages of past
+	// MeanNormalized and StdNormalized describe x̂ in training mode, recovered from the layer's
+	// output as (y - β) / γ: 0 and 1 up to ε.
+	MeanNormalized float64 `json:"mean_normalized"`
+	StdNormalized  float64 `json:"std_normalized"`
+	// RunningMean and RunningStd (square root of the running variance) are the averages over past
 	// training batches that evaluation mode uses instead of the batch's own statistics.
 	RunningMean float64 `json:"running_mean"`
 	RunningStd  float64 `json:"running_std"`
 	// MeanNormalizedEval and StdNormalizedEval describe x̂ in evaluation mode on the same batch:
-	// normalized with the running averages, so only approximately 0 and 1.
+	// normalized with the running averages, hence only near 0 and 1.
 	MeanNormalizedEval float64 `json:"mean_normalized_eval"`
 	StdNormalizedEval  float64 `json:"std_normalized_eval"`
 }
 
-// Normalization is what BatchNorm does to one layer's pre-activations on one batch.
-type Normalization struct {
-	// Layer names the convolution whose output is measured ("conv2"); BatchSize the batch used.
-	Layer     string         `json:"layer"`
-	BatchSize int            `json:"batch_size"`
-	Channels  []ChannelStats `json:"channels"`
+// TrainedLayer is what BatchNorm does to one hidden layer of the trained network on one batch.
+type TrainedLayer struct {
+	// Layer is the hidden layer measured (1-based: "fc<Layer>" then "bn<Layer>").
+	Layer int `json:"layer"`
+	// BatchSize validation images form the batch.
+	BatchSize int `json:"batch_size"`
+	// Features are the first few features' statistics.
+	Features []ChannelStats `json:"features"`
 }
 
-// measureNormalization runs net (with BatchNorm, trained in ctx) up to convolution block layer on
-// data as one batch, in training mode (on a clone of ctx, so the running averages stay as they are)
-// and in evaluation mode, and returns per-channel statistics before and after BatchNorm.
-func measureNormalization(b backends.Backend, ctx *context.Context, net *Net, layer int, data *cnn.Examples) (Normalization, error) {
+// hiddenPreActivations rebuilds cnn.MLP (with BatchNorm) up to hidden layer `layer` (1-based) on x
+// and returns that layer's dense output and its BatchNorm output. ctx must hold a trained MLP: it
+// is used with Reuse, so a scope that does not match cnn.MLP's panics instead of creating variables.
+func hiddenPreActivations(ctx *context.Context, x *graph.Node, layer int) (before, after *graph.Node) {
+	ctx = ctx.Reuse()
+	x = graph.Reshape(x, x.Shape().Dimensions[0], -1)
+	for i := 1; ; i++ {
+		n := fmt.Sprint(i)
+		w := ctx.GetVariableByScopeAndName("/fc"+n+"/dense", "weights")
+		if w == nil {
+			panic(fmt.Sprintf("batchnorm: the trained context has no hidden layer %d", i))
+		}
+		h := layers.DenseWithBias(ctx.In("fc"+n), x, w.Shape().Dimensions[1])
+		y := cnn.BatchNorm(ctx.In("bn"+n), h)
+		if i == layer {
+			return h, y
+		}
+		x = activations.Relu(y)
+	}
+}
+
+// measureTrainedLayer runs the trained BatchNorm MLP in ctx on data (one batch) up to hidden layer
+// `layer`, in training mode (on a clone of ctx, so its running averages stay unchanged) and in
+// evaluation mode, and returns the first `features` features' statistics.
+func measureTrainedLayer(b backends.Backend, ctx *context.Context, data *cnn.Examples, layer, features int) (TrainedLayer, error) {
+	t := TrainedLayer{Layer: layer, BatchSize: data.N}
 	images := tensors.FromFlatDataAndDimensions(append([]float32(nil), data.Pixels...), data.N, data.Height, data.Width, data.Channels)
-	activations := func(ctx *context.Context, training bool) (before, after []float32, channels int, err error) {
-		out, err := context.ExecOnceN(b, ctx.Checked(false), func(ctx *context.Context, x *graph.Node) []*graph.Node {
+	run := func(ctx *context.Context, training bool) (before, after []float32, width int, err error) {
+		out, err := context.ExecOnceN(b, ctx, func(ctx *context.Context, x *graph.Node) []*graph.Node {
 			ctx.SetTraining(x.Graph(), training)
-			pre, post := net.Activations(ctx, x, layer)
-			return []*graph.Node{pre, post}
+			h, y := hiddenPreActivations(ctx, x, layer)
+			return []*graph.Node{h, y}
 		}, images)
 		if err != nil {
-			return nil, nil, 0, fmt.Errorf("batchnorm: measuring layer %d: %w", layer+1, err)
+			return nil, nil, 0, fmt.Errorf("batchnorm: measuring hidden layer %d: %w", layer, err)
 		}
-		dims := out[0].Shape().Dimensions
-		return tensors.MustCopyFlatData[float32](out[0]), tensors.MustCopyFlatData[float32](out[1]), dims[len(dims)-1], nil
+		return tensors.MustCopyFlatData[float32](out[0]), tensors.MustCopyFlatData[float32](out[1]), out[0].Shape().Dimensions[1], nil
 	}
 	clone, err := ctx.Clone()
 	if err != nil {
-		return Normalization{}, fmt.Errorf("batchnorm: cloning context: %w", err)
+		return t, fmt.Errorf("batchnorm: cloning context: %w", err)
 	}
 	defer clone.Finalize()
-	before, afterTrain, channels, err := activations(clone, true)
+	before, afterTrain, width, err := run(clone, true)
 	if err != nil {
-		return Normalization{}, err
+		return t, err
 	}
-	_, afterEval, _, err := activations(ctx, false)
+	_, afterEval, _, err := run(ctx, false)
 	if err != nil {
-		return Normalization{}, err
+		return t, err
 	}
-	scope := fmt.Sprintf("/bn%d/batch_normalization", layer+1)
+	scope := fmt.Sprintf("/bn%d/batch_normalization", layer)
 	vars := map[string][]float32{}
 	for _, name := range []string{"scale", "offset", "mean", "variance"} {
 		v := ctx.GetVariableByScopeAndName(scope, name)
 		if v == nil {
-			return Normalization{}, fmt.Errorf("batchnorm: no variable %s/%s in the trained context", scope, name)
+			return t, fmt.Errorf("batchnorm: no variable %s/%s in the trained context", scope, name)
 		}
-		t, err := v.Value()
+		value, err := v.Value()
 		if err != nil {
-			return Normalization{}, fmt.Errorf("batchnorm: reading %s/%s: %w", scope, name, err)
+			return t, fmt.Errorf("batchnorm: reading %s/%s: %w", scope, name, err)
 		}
-		vars[name] = tensors.MustCopyFlatData[float32](t)
+		vars[name] = tensors.MustCopyFlatData[float32](value)
 	}
-	n := Normalization{Layer: fmt.Sprintf("conv%d", layer+1), BatchSize: data.N}
-	for c := range channels {
-		s := ChannelStats{Channel: c, Scale: float64(vars["scale"][c]), Offset: float64(vars["offset"][c]),
-			RunningMean: float64(vars["mean"][c]), RunningStd: math.Sqrt(float64(vars["variance"][c]))}
-		s.MeanBefore, s.StdBefore = channelMeanStd(before, channels, c)
-		s.MeanAfter, s.StdAfter = channelMeanStd(afterTrain, channels, c)
-		s.MeanNormalized, s.StdNormalized = (s.MeanAfter-s.Offset)/s.Scale, s.StdAfter/math.Abs(s.Scale)
-		m, sd := channelMeanStd(afterEval, channels, c)
+	for f := range min(features, width) {
+		s := ChannelStats{Feature: f, Scale: float64(vars["scale"][f]), Offset: float64(vars["offset"][f]),
+			RunningMean: float64(vars["mean"][f]), RunningStd: math.Sqrt(float64(vars["variance"][f]))}
+		s.MeanBefore, s.StdBefore = columnMeanStd(before, width, f)
+		m, sd := columnMeanStd(afterTrain, width, f)
+		s.MeanNormalized, s.StdNormalized = (m-s.Offset)/s.Scale, sd/math.Abs(s.Scale)
+		m, sd = columnMeanStd(afterEval, width, f)
 		s.MeanNormalizedEval, s.StdNormalizedEval = (m-s.Offset)/s.Scale, sd/math.Abs(s.Scale)
-		n.Channels = append(n.Channels, s)
+		t.Features = append(t.Features, s)
 	}
-	return n, nil
+	return t, nil
 }
 
-// channelMeanStd returns the mean and population standard deviation of channel c of a
-// channels-last tensor given as flat values.
-func channelMeanStd(values []float32, channels, c int) (mean, std float64) {
+// columnMeanStd returns the mean and population standard deviation of column c of a row-major
+// matrix with `width` columns given as flat values.
+func columnMeanStd(values []float32, width, c int) (mean, std float64) {
 	count := 0
-	for i := c; i < len(values); i += channels {
+	for i := c; i < len(values); i += width {
 		mean += float64(values[i])
 		count++
 	}
 	mean /= float64(count)
-	for i := c; i < len(values); i += channels {
+	for i := c; i < len(values); i += width {
 		d := float64(values[i]) - mean
 		std += d * d
 	}
 	return mean, math.Sqrt(std / float64(count))
 }
 
-// ModeComparison compares BatchNorm's training mode (each batch normalized with its own mean and
-// variance) with its evaluation mode (the running averages) on the same images.
-type ModeComparison struct {
-	// BatchSize images of the validation subset, run as one batch in each mode.
-	BatchSize int `json:"batch_size"`
-	// TrainModeAccuracy and EvalModeAccuracy are the accuracies on those images in each mode.
-	TrainModeAccuracy float64 `json:"train_mode_accuracy"`
-	EvalModeAccuracy  float64 `json:"eval_mode_accuracy"`
-	// MeanAbsLogitDiff and MaxAbsLogitDiff compare the logits of the two modes.
-	MeanAbsLogitDiff float64 `json:"mean_abs_logit_diff"`
-	MaxAbsLogitDiff  float64 `json:"max_abs_logit_diff"`
-	// PredictionsChanged counts images whose predicted class differs between the modes.
-	PredictionsChanged int `json:"predictions_changed"`
-	// SmallBatch is the size of a second batch made of the first images of the first one.
-	SmallBatch int `json:"small_batch"`
-	// TrainModeBatchEffect is the largest change of those images' logits between the big and the
-	// small batch in training mode (their batch mates changed, so the statistics did);
-	// EvalModeBatchEffect the same in evaluation mode (zero up to rounding).
-	TrainModeBatchEffect float64 `json:"train_mode_batch_effect"`
-	EvalModeBatchEffect  float64 `json:"eval_mode_batch_effect"`
-	// SmallBatchTrainModeAccuracy is the accuracy on the small batch in training mode;
-	// SmallBatchEvalModeAccuracy in evaluation mode.
-	SmallBatchTrainModeAccuracy float64 `json:"small_batch_train_mode_accuracy"`
-	SmallBatchEvalModeAccuracy  float64 `json:"small_batch_eval_mode_accuracy"`
-}
+// StatsLayer is the hidden layer (1-based) whose statistics Report.Trained holds: a middle layer,
+// whose input distribution earlier layers keep changing during training.
+const StatsLayer = 3
 
-// compareModes runs the trained model on data in both modes, and on its first small images alone.
-func compareModes(b backends.Backend, ctx *context.Context, model cnn.ModelFn, data *cnn.Examples, small int) (ModeComparison, error) {
-	m := ModeComparison{BatchSize: data.N, SmallBatch: small}
-	idx := make([]int, small)
+// statsFeatures is how many of its features are reported.
+const statsFeatures = 8
+
+// firstN returns the indices 0..n-1.
+func firstN(n int) []int {
+	idx := make([]int, n)
 	for i := range idx {
 		idx[i] = i
 	}
-	smallSet := data.Subset(idx)
-	var logits [4][][]float32 // big train, big eval, small train, small eval
-	for i, run := range []struct {
-		data     *cnn.Examples
-		training bool
-	}{{data, true}, {data, false}, {smallSet, true}, {smallSet, false}} {
-		out, err := cnn.Forward(b, ctx, model, run.data, run.training)
-		if err != nil {
-			return m, fmt.Errorf("batchnorm: comparing modes: %w", err)
-		}
-		logits[i] = out
-	}
-	total := 0
-	for i := range data.N {
-		pt, pe := argMax(logits[0][i]), argMax(logits[1][i])
-		if pt == data.Labels[i] {
-			m.TrainModeAccuracy++
-		}
-		if pe == data.Labels[i] {
-			m.EvalModeAccuracy++
-		}
-		if pt != pe {
-			m.PredictionsChanged++
-		}
-		for j := range logits[0][i] {
-			d := math.Abs(float64(logits[0][i][j] - logits[1][i][j]))
-			m.MeanAbsLogitDiff += d
-			m.MaxAbsLogitDiff = max(m.MaxAbsLogitDiff, d)
-			total++
-		}
-	}
-	m.TrainModeAccuracy /= float64(data.N)
-	m.EvalModeAccuracy /= float64(data.N)
-	m.MeanAbsLogitDiff /= float64(total)
-	for i := range small {
-		if argMax(logits[2][i]) == data.Labels[i] {
-			m.SmallBatchTrainModeAccuracy++
-		}
-		if argMax(logits[3][i]) == data.Labels[i] {
-			m.SmallBatchEvalModeAccuracy++
-		}
-		for j := range logits[0][i] {
-			m.TrainModeBatchEffect = max(m.TrainModeBatchEffect, math.Abs(float64(logits[0][i][j]-logits[2][i][j])))
-			m.EvalModeBatchEffect = max(m.EvalModeBatchEffect, math.Abs(float64(logits[1][i][j]-logits[3][i][j])))
-		}
-	}
-	m.SmallBatchTrainModeAccuracy /= float64(small)
-	m.SmallBatchEvalModeAccuracy /= float64(small)
-	return m, nil
+	return idx
 }
 
-// argMax returns the index of the largest value (the first on ties).
-func argMax(row []float32) int {
-	best := 0
-	for i, v := range row {
-		if v > row[best] {
-			best = i
-		}
+// StatsFigure draws Report.Trained as a table of coloured cells, one row per feature. Columns: the
+// batch's mean and std before BatchNorm ("in"), x̂'s mean and std in training mode ("tr"), the
+// running mean and std ("run"), and x̂'s mean and std in evaluation mode ("ev").
+func (r Report) StatsFigure() (*plot.Figure, error) {
+	cols := []string{"in mean", "in std", "tr mean", "tr std", "run mean", "run std", "ev mean", "ev std"}
+	var rows []string
+	var values [][]float64
+	for _, f := range r.Trained.Features {
+		rows = append(rows, fmt.Sprintf("feature %d", f.Feature))
+		values = append(values, []float64{f.MeanBefore, f.StdBefore, f.MeanNormalized, f.StdNormalized,
+			f.RunningMean, f.RunningStd, f.MeanNormalizedEval, f.StdNormalizedEval})
 	}
-	return best
+	return plot.Heatmap(plot.Labels{Title: fmt.Sprintf("Layer %d, %d images: BN input | x-hat train | running | x-hat eval",
+		r.Trained.Layer, r.Trained.BatchSize)}, rows, cols, values)
 }

@@ -17,8 +17,8 @@
 //
 // Images are Fashion-MNIST centred in 32x32 (the quick preset averages them down to 16x16). The networks are cnn.NewCIFARResNet at a reduced width
 // (Config.Widths) with zero-padding (option A) shortcuts, so plain and residual twins have exactly
-// the same parameters. The final training loss is the mean loss of the last Config.TailSteps
-// mini-batches. Gradient norms are L2 norms of the loss gradient per convolution (and the final
+// the same parameters. The final training loss is the cross-entropy after training on the first
+// Config.TrainEvalN training images, in evaluation mode. Gradient norms are L2 norms of the loss gradient per convolution (and the final
 // linear layer), on one batch in training mode.
 //
 // # References

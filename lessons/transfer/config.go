@@ -25,6 +25,9 @@ type Config struct {
 	// BackboneScale multiplies it for the backbone of the fine-tuned arm.
 	LearningRate  float64 `json:"learning_rate"`
 	BackboneScale float64 `json:"backbone_scale"`
+	// Head lists the layers of cnn.SmallCNN that the transfer arms replace with new, randomly
+	// initialized ones; the rest is the backbone.
+	Head []string `json:"head"`
 	// EvalEvery is the period, in steps, of the learning curves.
 	EvalEvery int `json:"eval_every"`
 	// OutDir, when not empty, receives the figures.
@@ -36,13 +39,13 @@ type Config struct {
 // Quick is the preset for tests and CI.
 func Quick() Config {
 	return Config{Seed: 1, PretrainImages: 5000, PretrainSteps: 200, TargetPerClass: 40, TestImages: 500,
-		Steps: 80, BatchSize: 25, LearningRate: 0.002, BackboneScale: 0.1, EvalEvery: 10}
+		Steps: 80, BatchSize: 25, LearningRate: 0.002, BackboneScale: 0.1, Head: []string{"fc1", "fc2"}, EvalEvery: 10}
 }
 
 // Full is the classroom preset: more pretraining and the whole target test set.
 func Full() Config {
 	return Config{Seed: 1, PretrainImages: 30000, PretrainSteps: 1500, TargetPerClass: 40, TestImages: 5000,
-		Steps: 200, BatchSize: 25, LearningRate: 0.002, BackboneScale: 0.1, EvalEvery: 10}
+		Steps: 200, BatchSize: 25, LearningRate: 0.002, BackboneScale: 0.1, Head: []string{"fc1", "fc2"}, EvalEvery: 10}
 }
 
 // ConfigFor returns the preset's configuration.

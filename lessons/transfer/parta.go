@@ -13,9 +13,6 @@ import (
 	"github.com/cvlessons/cvlessons/pkg/cnn"
 )
 
-// HeadLayer is the layer of cnn.SmallCNN that the transfer arms replace and train.
-const HeadLayer = "fc2"
-
 // Point is one evaluation on the target test images.
 type Point struct {
 	Step     int     `json:"step"`
@@ -136,23 +133,27 @@ func RunPartA(cfg Config) (*PartA, string, error) {
 	}
 
 	// Frozen backbone: the pretrained network with a new head; only the head trains.
-	frozenCtx, err := withNewHead(pre, cfg.Seed+2)
+	frozenCtx, err := withNewHead(pre, cfg.Head, cfg.Seed+2)
 	if err != nil {
 		return nil, "", err
 	}
-	rules := new(cnn.Trainability).Freeze("").Unfreeze(HeadLayer)
+	rules := new(cnn.Trainability).Freeze("").Unfreeze(cfg.Head...)
 	if r.Frozen, err = runArm(b, "frozen backbone", frozenCtx, rules.Model(model), tgt, tgtTest, armCfg); err != nil {
 		return nil, "", err
 	}
 	r.FrozenParams = cnn.SummarizeParams(frozenCtx).String()
 
 	// Fine-tuning: the pretrained network with a new head; everything trains, the backbone slower.
-	fineCtx, err := withNewHead(pre, cfg.Seed+3)
+	fineCtx, err := withNewHead(pre, cfg.Head, cfg.Seed+3)
 	if err != nil {
 		return nil, "", err
 	}
 	fineCfg := armCfg
-	fineCfg.LRScale = cnn.LRGroups{{Layer: "", Scale: cfg.BackboneScale}, {Layer: HeadLayer, Scale: 1}}.Scale
+	groups := cnn.LRGroups{{Layer: "", Scale: cfg.BackboneScale}}
+	for _, h := range cfg.Head {
+		groups = append(groups, cnn.LRGroup{Layer: h, Scale: 1})
+	}
+	fineCfg.LRScale = groups.Scale
 	if r.FineTune, err = runArm(b, "fine-tune", fineCtx, model, tgt, tgtTest, fineCfg); err != nil {
 		return nil, "", err
 	}
@@ -162,7 +163,7 @@ func RunPartA(cfg Config) (*PartA, string, error) {
 // withNewHead returns a copy of the pretrained context with the head deleted (a fresh one is
 // created at the next build, from the given seed) and no optimizer state, as when PyTorch code
 // builds a new optimizer.
-func withNewHead(pre *context.Context, seed int64) (*context.Context, error) {
+func withNewHead(pre *context.Context, head []string, seed int64) (*context.Context, error) {
 	ctx, err := pre.Clone()
 	if err != nil {
 		return nil, fmt.Errorf("transfer: copying the pretrained network: %w", err)
@@ -173,8 +174,10 @@ func withNewHead(pre *context.Context, seed int64) (*context.Context, error) {
 	if err := ctx.SetRNGStateFromSeed(seed); err != nil {
 		return nil, err
 	}
-	if _, err := cnn.ReplaceHead(ctx, HeadLayer); err != nil {
-		return nil, err
+	for _, h := range head {
+		if _, err := cnn.ReplaceHead(ctx, h); err != nil {
+			return nil, err
+		}
 	}
 	if err := ctx.InAbsPath(cnn.OptimizerScope).DeleteVariablesInScope(); err != nil {
 		return nil, err

@@ -129,7 +129,7 @@ func (t *Trainability) Model(model ModelFn) ModelFn {
 type LRGroup struct {
 	// Layer is a layer name or prefix, written as for LayerScope ("features", "classifier.6").
 	Layer string
-	// Scale multiplies the learning rate; 0 leaves the group unchanged.
+	// Scale multiplies the learning rate; 0 leaves the group's parameters unchanged (TrainConfig.LRScale).
 	Scale float64
 }
 

@@ -3,21 +3,33 @@ package cnn
 import (
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"time"
 )
 
-// progress draws a one-line progress bar, redrawn at most every 200ms, and prints a line per epoch.
+// progress draws a one-line progress bar and prints a line per epoch. On a terminal the bar is
+// redrawn in place (carriage return) at most every 200ms; elsewhere (a notebook, a log file) at most
+// every 10s, so that saved outputs stay short.
 type progress struct {
-	w    io.Writer
-	last time.Time
+	w     io.Writer
+	every time.Duration
+	last  time.Time
 }
 
-func newProgress(w io.Writer) *progress { return &progress{w: w} }
+func newProgress(w io.Writer) *progress {
+	p := &progress{w: w, every: 10 * time.Second, last: time.Now()}
+	if f, ok := w.(*os.File); ok {
+		if info, err := f.Stat(); err == nil && info.Mode()&os.ModeCharDevice != 0 {
+			p.every = 200 * time.Millisecond
+		}
+	}
+	return p
+}
 
 // step redraws the bar: epoch, steps done of the epoch's steps, running loss and accuracy, throughput.
 func (p *progress) step(epoch, done, steps int, loss, acc, examplesPerSec float64) {
-	if p.w == nil || (time.Since(p.last) < 200*time.Millisecond && done < steps) {
+	if p.w == nil || time.Since(p.last) < p.every || done == steps {
 		return
 	}
 	p.last = time.Now()
@@ -32,9 +44,12 @@ func (p *progress) epoch(es EpochStats) {
 	if p.w == nil {
 		return
 	}
-	fmt.Fprintf(p.w, "\repoch %d: train loss %.4f acc %.4f", es.Epoch, es.TrainLoss, es.TrainAccuracy)
+	var sb strings.Builder
+	fmt.Fprintf(&sb, "\repoch %d: train loss %.4f acc %.4f", es.Epoch, es.TrainLoss, es.TrainAccuracy)
 	if es.ValLoss == es.ValLoss { // not NaN
-		fmt.Fprintf(p.w, ", val loss %.4f acc %.4f", es.ValLoss, es.ValAccuracy)
+		fmt.Fprintf(&sb, ", val loss %.4f acc %.4f", es.ValLoss, es.ValAccuracy)
 	}
-	fmt.Fprintf(p.w, " (%d steps, %.1fs, %.0f ex/s)\n", es.Steps, es.Seconds, es.ExamplesPerSecond)
+	fmt.Fprintf(&sb, " (%d steps, %.1fs, %.0f ex/s)\n", es.Steps, es.Seconds, es.ExamplesPerSecond)
+	io.WriteString(p.w, sb.String())
+	p.last = time.Now()
 }

@@ -55,3 +55,11 @@ func ExampleRoIPool() {
 	// [5 7 13 15]
 	// [5 7 13 15]
 }
+
+func ExampleRoIPoolBins() {
+	// The 2x2 bins of a 3x3-cell region at the top left of a 4x4 map: torchvision's bins overlap by
+	// one cell, because each bin runs from floor(i·1.5) to ceil((i+1)·1.5).
+	fmt.Println(detect.RoIPoolBins(4, 4, detect.Box{X1: 0, Y1: 0, X2: 2, Y2: 2}, 1, 2, 2))
+	// Output:
+	// [(0,0)-(2,2) (1,0)-(3,2) (0,1)-(2,3) (1,1)-(3,3)]
+}

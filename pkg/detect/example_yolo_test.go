@@ -66,7 +66,7 @@ func ExampleYOLOGrid_Responsible() {
 
 func ExamplePaperYOLOLoss() {
 	fmt.Printf("%+v\n", detect.PaperYOLOLoss())
-	// Output: {Coord:5 NoObj:0.5}
+	// Output: {Coord:5 NoObj:0.5 ConfidenceOne:false}
 }
 
 func ExampleYOLOGrid_Loss() {

@@ -116,9 +116,15 @@ func (g YOLOGrid) Responsible(pred []float32, row, col int, truth Box) (predicto
 }
 
 // YOLOLossWeights are the loss weights of the paper: λcoord = 5 for box coordinates, λnoobj = 0.5 for
-// the confidence of predictors without an object.
+// the confidence of predictors without an object, and the choice of the responsible predictor's
+// confidence target.
 type YOLOLossWeights struct {
 	Coord, NoObj float32
+	// ConfidenceOne sets the responsible predictor's confidence target to 1 instead of its IoU with
+	// the truth (the paper's Pr(object)·IoU): darknet's "rescore=0". Trained from scratch, the IoU
+	// target starts near 0 while the boxes are still poor and the confidences collapse towards 0;
+	// a target of 1 lets them learn objectness first. The zero value is the paper's loss.
+	ConfidenceOne bool
 }
 
 // PaperYOLOLoss returns λcoord = 5, λnoobj = 0.5 (Redmon et al. 2016, section 2.2).
@@ -132,7 +138,7 @@ func PaperYOLOLoss() YOLOLossWeights { return YOLOLossWeights{Coord: 5, NoObj: 0
 //
 // where 1obj marks the responsible predictor of a cell with an object ([YOLOGrid.Responsible]) and
 // 1noobj every other predictor. The responsible predictor's target confidence Ĉ is its IoU with the
-// truth (confidence = Pr(object)·IoU); the others' is 0. A negative predicted w or h counts as 0 under
+// truth (confidence = Pr(object)·IoU), or 1 with wts.ConfidenceOne; the others' is 0. A negative predicted w or h counts as 0 under
 // the square root. It is the plain-Go reference for the graph version used in training. It panics if
 // the lengths do not match the grid.
 func (g YOLOGrid) Loss(pred, target []float32, wts YOLOLossWeights) float32 {
@@ -166,7 +172,11 @@ func (g YOLOGrid) Loss(pred, target []float32, wts YOLOLossWeights) float32 {
 				}
 				loss += wts.Coord * (sq(q[0]-t[0]) + sq(q[1]-t[1]))
 				loss += wts.Coord * (sq(sqrt(q[2])-sqrt(t[2])) + sq(sqrt(q[3])-sqrt(t[3])))
-				loss += sq(q[4] - respIoU)
+				if wts.ConfidenceOne {
+					loss += sq(q[4] - 1)
+				} else {
+					loss += sq(q[4] - respIoU)
+				}
 			}
 		}
 	}

@@ -68,6 +68,9 @@ func YOLOLossGraph(grid YOLOGrid, pred, target *Node, wts YOLOLossWeights) *Node
 	iou := StopGradient(Concatenate(ious, -1))        // [batch, S, S, B]
 	resp := Mul(OneHot(ArgMax(iou, -1), B, dt), tobj) // 1obj_ij
 	respIoU := ReduceSum(Mul(resp, iou), -1)          // [batch, S, S]
+	if wts.ConfidenceOne {
+		respIoU = ReduceSum(resp, -1)
+	}
 	sqrt := func(v *Node) *Node { return Sqrt(Max(v, Scalar(g, dt, sqrtFloor))) }
 	classErr := ReduceSum(Square(Sub(SliceAxis(pred, -1, AxisRange(5*B, 5*B+C)), SliceAxis(target, -1, AxisRange(5, 5+C)))), -1)
 	perImage := ReduceSum(Mul(tobj, ExpandAxes(classErr, -1)), 1, 2, 3) // class term, [batch]

@@ -11,6 +11,13 @@
 // (padding past a row, when the leading dimension is longer) never change the result and C's padding
 // is never written. Sizes or slices that do not fit panic: they are programmer errors.
 //
+// A convolution lowered to im2col, with patches cols [M = batch*H*W, K = kh*kw*Cin], weights w
+// [K, Cout] and output y [M, Cout] (all row-major), is three calls (the benchmarks' shapes):
+//
+//	Sgemm(false, false, M, Cout, K, 1, cols, K, w, Cout, 0, y, Cout)   // forward: y = cols·w
+//	Sgemm(true, false, K, Cout, M, 1, cols, K, dy, Cout, 0, dw, Cout)  // weight gradient: dw = colsᵀ·dy
+//	Sgemm(false, true, M, K, Cout, 1, dy, Cout, w, Cout, 0, dcols, K)  // input gradient: dcols = dy·wᵀ
+//
 // The implementation follows the GotoBLAS/BLIS design: op(B) is packed in kc×nc blocks into panels
 // nr columns wide, op(A) in mc×kc blocks into panels mr rows tall (both with zero padding, so edge
 // tiles need no special kernel), and an assembly micro-kernel keeps an mr×nr tile of C in vector
@@ -67,13 +74,13 @@
 //	square 512                      81      77           88             73
 //	square 1024                     94      89           93             85
 //
-// The AVX2 kernel's peak on one Zen 4 core is 2 FMA pipes × 8 lanes × 2 flops per cycle, about
-// 100 GFLOP/s at this VM's clock (it reached 97-107 GFLOP/cpu-s on square 512-1024 in quieter
-// moments); AVX-512 has the same peak on Zen 4 and loses on every shape here. Sgemm and
-// SgemmParallel allocate nothing per call except one goroutine closure per extra worker.
+// One Zen 4 core peaks at 2 FMA pipes × 8 lanes × 2 flops = 32 flops per cycle with either
+// kernel (Zen 4 runs a 512-bit FMA as two 256-bit halves), which is why AVX-512 gains nothing
+// here and loses where its 32-wide tile is mostly padding. Sgemm allocates nothing per call;
+// SgemmParallel allocates one goroutine closure per extra worker.
 //
 // On a 16-core Intel Xeon VM (the device machine, GenuineIntel, model not named; BenchmarkKernel,
-// 1 thread, 26 Nov 2026 01:13 UTC) AVX-512 was 1.2-2.8 times faster than AVX2 for N >= 64 (square
+// 1 thread, 26 Nov 2026 01:13 UTC) AVX-512 was 1.3-2.8 times faster than AVX2 for N >= 64 (square
 // 512: 172 vs 62 GFLOP/s; conv-fwd M3136 K576 N128: 123 vs 88; conv-wgrad M576 N128: 154 vs 80)
 // but slower for N <= 32 (conv-fwd M50176 K144 N32: 77 vs 88; M50176 K9 N16: 18 vs 48), hence
 // the kernel choice above.

@@ -354,3 +354,33 @@ func TestSgemmAllocs(t *testing.T) {
 		t.Errorf("Sgemm allocates %v times per call, want 0", got)
 	}
 }
+
+// TestConvolutionCalls runs the three im2col calls exactly as the package documentation writes
+// them and checks each against plain loops over the same row-major arrays (expected values: float64
+// sums computed here).
+func TestConvolutionCalls(t *testing.T) {
+	const M, K, Cout = 70, 27, 16
+	rng := rand.New(rand.NewPCG(4, 4))
+	cols, w, dy := randomSlice(M*K, rng), randomSlice(K*Cout, rng), randomSlice(M*Cout, rng)
+	y, dw, dcols := make([]float32, M*Cout), make([]float32, K*Cout), make([]float32, M*K)
+	Sgemm(false, false, M, Cout, K, 1, cols, K, w, Cout, 0, y, Cout)
+	Sgemm(true, false, K, Cout, M, 1, cols, K, dy, Cout, 0, dw, Cout)
+	Sgemm(false, true, M, K, Cout, 1, dy, Cout, w, Cout, 0, dcols, K)
+	check := func(name string, got []float32, nRows, nCols, inner int, term func(i, j, p int) float64) {
+		for i := range nRows {
+			for j := range nCols {
+				var want, mag float64
+				for p := range inner {
+					want += term(i, j, p)
+					mag += math.Abs(term(i, j, p))
+				}
+				if d := math.Abs(float64(got[i*nCols+j]) - want); d > 1e-5*mag+1e-6 {
+					t.Fatalf("%s[%d][%d] = %v, want %v", name, i, j, got[i*nCols+j], want)
+				}
+			}
+		}
+	}
+	check("y", y, M, Cout, K, func(i, j, p int) float64 { return float64(cols[i*K+p]) * float64(w[p*Cout+j]) })
+	check("dw", dw, K, Cout, M, func(i, j, p int) float64 { return float64(cols[p*K+i]) * float64(dy[p*Cout+j]) })
+	check("dcols", dcols, M, K, Cout, func(i, j, p int) float64 { return float64(dy[i*Cout+p]) * float64(w[j*Cout+p]) })
+}

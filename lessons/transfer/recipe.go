@@ -1,0 +1,225 @@
+package transfer
+
+import (
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"path/filepath"
+
+	"github.com/gomlx/gomlx/pkg/ml/context"
+
+	"github.com/cvlessons/cvlessons/datasets"
+	"github.com/cvlessons/cvlessons/pkg/augment"
+	"github.com/cvlessons/cvlessons/pkg/backend"
+	"github.com/cvlessons/cvlessons/pkg/cnn"
+)
+
+// RecipeConfig is Part B: the study note's transfer-learning program.
+type RecipeConfig struct {
+	// Arch is the torchvision architecture ("vgg16" in the note, "resnet18" as the faster
+	// alternative); Weights the checkpoint (.pth) to start from.
+	Arch    string `json:"arch"`
+	Weights string `json:"weights"`
+	// ImageNetWeights says Weights holds torchvision's ImageNet weights. It only labels the report:
+	// set it false for any other checkpoint (such as the course's random-weight test checkpoints),
+	// so that no result is presented as coming from a pretrained network when it does not.
+	ImageNetWeights bool `json:"imagenet_weights"`
+	// DataDir holds train/{ants,bees} and val/{ants,bees}; "" means datasets.HymenopteraDir().
+	DataDir string `json:"data_dir"`
+	// Epochs counts the note's epochs, the first of which only evaluates (the note: 3).
+	Epochs int `json:"epochs"`
+	// BatchSize, LearningRate and Momentum set SGD (the note: 32, 0.001, 0.9).
+	BatchSize    int     `json:"batch_size"`
+	LearningRate float64 `json:"learning_rate"`
+	Momentum     float64 `json:"momentum"`
+	// Size is the crop side (the note: 224).
+	Size int `json:"size"`
+	// TrainLimit and ValLimit, when positive, keep only that many images of each split (for
+	// quick runs); 0 keeps all (244 and 153 with torchvision's loader).
+	TrainLimit int `json:"train_limit"`
+	ValLimit   int `json:"val_limit"`
+	// Seed drives the augmentations, the shuffling and the new head's initialization.
+	Seed int64 `json:"seed"`
+	// Progress, when not nil, receives the epoch lines as the note prints them.
+	Progress io.Writer `json:"-"`
+}
+
+// NoteRecipe returns the note's settings for the given architecture and checkpoint.
+func NoteRecipe(arch, weights string, imageNet bool) RecipeConfig {
+	return RecipeConfig{Arch: arch, Weights: weights, ImageNetWeights: imageNet, Epochs: 3, BatchSize: 32,
+		LearningRate: 0.001, Momentum: 0.9, Size: 224, Seed: 1234}
+}
+
+// PhaseResult is one line of the note's output: "train Loss: 0.1234 Acc: 0.9500".
+type PhaseResult struct {
+	Epoch    int     `json:"epoch"`
+	Phase    string  `json:"phase"`
+	Loss     float64 `json:"loss"`
+	Accuracy float64 `json:"accuracy"`
+}
+
+// String formats the line as the note prints it.
+func (p PhaseResult) String() string {
+	return fmt.Sprintf("%s Loss: %.4f Acc: %.4f", p.Phase, p.Loss, p.Accuracy)
+}
+
+// RecipeReport is what Part B measured.
+type RecipeReport struct {
+	Config RecipeConfig `json:"config"`
+	// Import is the weight import's report (PyTorch's load_state_dict terms).
+	Import string `json:"import"`
+	// Params lists the parameters that train, as the note's params_to_update.
+	Params string `json:"params"`
+	// Phases are the per-epoch train and val results, in order.
+	Phases []PhaseResult `json:"phases"`
+	// TrainImages and ValImages are the numbers of images used.
+	TrainImages int `json:"train_images"`
+	ValImages   int `json:"val_images"`
+	// Note states what the numbers mean (pretrained or not).
+	Note string `json:"note"`
+}
+
+// RunRecipe runs the note's program: import cfg.Weights into cfg.Arch, replace the last layer
+// (VGG's classifier.6, ResNet's fc) with a 2-way one, freeze everything else, then for each epoch
+// train (except the first) with RandomResizedCrop(Size, scale 0.5-1) + RandomHorizontalFlip +
+// ImageNet normalization, and evaluate with Resize(Size) + CenterCrop(Size). Differences from the
+// PyTorch program: the last incomplete training batch of an epoch is dropped, and images are
+// decoded with Go's decoders.
+func RunRecipe(cfg RecipeConfig) (*RecipeReport, error) {
+	if cfg.Epochs < 1 || cfg.BatchSize < 1 || cfg.Size < 1 {
+		return nil, fmt.Errorf("transfer: recipe needs Epochs, BatchSize and Size >= 1, got %d, %d, %d", cfg.Epochs, cfg.BatchSize, cfg.Size)
+	}
+	r := &RecipeReport{Config: cfg}
+	if cfg.ImageNetWeights {
+		r.Note = fmt.Sprintf("%s with ImageNet weights from %s", cfg.Arch, cfg.Weights)
+	} else {
+		r.Note = fmt.Sprintf("%s from %s, which is NOT an ImageNet-pretrained checkpoint: the pipeline runs end to end, "+
+			"but these accuracies say nothing about transfer learning", cfg.Arch, cfg.Weights)
+	}
+	dir := cfg.DataDir
+	if dir == "" {
+		var err error
+		if dir, err = datasets.HymenopteraDir(); err != nil {
+			return nil, fmt.Errorf("transfer: %w", err)
+		}
+	}
+	trainSet, err := readLimited(filepath.Join(dir, "train"), cfg.TrainLimit)
+	if err != nil {
+		return nil, err
+	}
+	valSet, err := readLimited(filepath.Join(dir, "val"), cfg.ValLimit)
+	if err != nil {
+		return nil, err
+	}
+	r.TrainImages, r.ValImages = len(trainSet.Images), len(valSet.Images)
+
+	sd, err := cnn.ReadStateDict(cfg.Weights)
+	if err != nil {
+		return nil, err
+	}
+	arched, err := cnn.ArchFromStateDict(cfg.Arch, sd)
+	if err != nil {
+		return nil, err
+	}
+	b, err := backend.NewLogged(nil)
+	if err != nil {
+		return nil, err
+	}
+	ctx := context.New()
+	if err := ctx.SetRNGStateFromSeed(cfg.Seed); err != nil {
+		return nil, err
+	}
+	var model cnn.ModelFn
+	var head string
+	var numClasses *int
+	switch m := arched.(type) {
+	case *cnn.VGG:
+		model, head, numClasses = m.Logits, fmt.Sprintf("classifier.%d", 3*len(m.Hidden)), &m.NumClasses
+	case *cnn.ResNet:
+		model, head, numClasses = m.Logits, "fc", &m.NumClasses
+	}
+	report, err := cnn.ImportModel(b, ctx, model, cfg.Size, sd, cnn.ImportOptions{Strict: true})
+	if err != nil {
+		return nil, fmt.Errorf("transfer: %s: %w", cfg.Weights, err)
+	}
+	r.Import = report.String()
+	// net.classifier[6] = nn.Linear(4096, 2): a new 2-way head, everything else frozen.
+	if _, err := cnn.ReplaceHead(ctx, head); err != nil {
+		return nil, err
+	}
+	*numClasses = 2
+	rules := new(cnn.Trainability).Freeze("").Unfreeze(head)
+	model = rules.Model(model)
+
+	rng := rand.New(rand.NewPCG(uint64(cfg.Seed), 0x726563))
+	norm := augment.Normalize{Mean: augment.ImageNetMean, Std: augment.ImageNetStd}
+	trainTf := augment.Compose{augment.RandomResizedCrop{Size: cfg.Size, Scale: [2]float64{0.5, 1}},
+		augment.RandomHorizontalFlip{P: 0.5}, norm}
+	valTf := augment.Compose{augment.Resize{Size: cfg.Size}, augment.CenterCrop{Size: cfg.Size}, norm}
+	val := transformAll(valSet, valTf, rng)
+	for epoch := range cfg.Epochs {
+		if cfg.Progress != nil {
+			fmt.Fprintf(cfg.Progress, "Epoch %d/%d\n-------------\n", epoch+1, cfg.Epochs)
+		}
+		if epoch > 0 { // The note skips training in the first epoch, to show the untrained head.
+			train := transformAll(trainSet, trainTf, rng)
+			h, err := cnn.Train(b, ctx, model, train, nil, cnn.TrainConfig{Epochs: 1, BatchSize: cfg.BatchSize,
+				Optimizer: cnn.SGD, LearningRate: cfg.LearningRate, Momentum: cfg.Momentum, Seed: cfg.Seed + int64(epoch)})
+			if err != nil {
+				return r, fmt.Errorf("transfer: epoch %d: %w", epoch+1, err)
+			}
+			e := h.Epochs[0]
+			r.addPhase(PhaseResult{Epoch: epoch + 1, Phase: "train", Loss: e.TrainLoss, Accuracy: e.TrainAccuracy})
+		}
+		ev, err := cnn.Evaluate(b, ctx, model, val, cfg.BatchSize)
+		if err != nil {
+			return r, err
+		}
+		r.addPhase(PhaseResult{Epoch: epoch + 1, Phase: "val", Loss: ev.Loss, Accuracy: ev.Accuracy})
+	}
+	r.Params = cnn.SummarizeParams(ctx).String()
+	return r, nil
+}
+
+// addPhase records p and prints it when progress is wanted.
+func (r *RecipeReport) addPhase(p PhaseResult) {
+	r.Phases = append(r.Phases, p)
+	if r.Config.Progress != nil {
+		fmt.Fprintln(r.Config.Progress, p)
+	}
+}
+
+// readLimited reads an image folder, keeping at most limit images (0: all) spread over the
+// classes by taking every k-th image.
+func readLimited(dir string, limit int) (*datasets.ImageFolder, error) {
+	f, err := datasets.ReadImageFolder(dir, datasets.ImageFolderOptions{SkipBad: true, Warnings: io.Discard})
+	if err != nil {
+		return nil, fmt.Errorf("transfer: %w", err)
+	}
+	if limit <= 0 || limit >= len(f.Images) {
+		return f, nil
+	}
+	out := &datasets.ImageFolder{ClassNames: f.ClassNames}
+	for i := range limit {
+		j := i * len(f.Images) / limit
+		out.Images = append(out.Images, f.Images[j])
+		out.Labels = append(out.Labels, f.Labels[j])
+		out.Paths = append(out.Paths, f.Paths[j])
+	}
+	return out, nil
+}
+
+// transformAll applies tf to every image of f and packs the results (all size x size) as examples.
+func transformAll(f *datasets.ImageFolder, tf augment.Transform, rng *rand.Rand) *cnn.Examples {
+	var e *cnn.Examples
+	for i, img := range f.Images {
+		out := tf.Apply(augment.Sample{Image: augment.ToTensor(img)}, rng).Image
+		if e == nil {
+			e = &cnn.Examples{N: len(f.Images), Height: out.Height, Width: out.Width, Channels: out.Channels,
+				Pixels: make([]float32, 0, len(f.Images)*len(out.Pix))}
+		}
+		e.Pixels = append(e.Pixels, out.Pix...)
+		e.Labels = append(e.Labels, f.Labels[i])
+	}
+	return e
+}
