@@ -5,6 +5,9 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	aug "github.com/cvlessons/cvlessons/pkg/augment"
+	"github.com/cvlessons/cvlessons/pkg/plot"
 )
 
 func TestDemos(t *testing.T) {
@@ -42,4 +45,28 @@ func TestDemos(t *testing.T) {
 	if r.Mosaic.BoxesKept > r.Mosaic.BoxesIn || r.Mosaic.BoxesKept == 0 {
 		t.Errorf("mosaic kept %d of %d boxes", r.Mosaic.BoxesKept, r.Mosaic.BoxesIn)
 	}
+}
+
+func TestTransformGrid(t *testing.T) {
+	img := ramp(20, 30)
+	rows := []Row{{"flip", aug.RandomHorizontalFlip{P: 1}}, {"crop", aug.CenterCrop{Size: 10}}}
+	fig, err := TransformGrid(img, rows, 3, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Two rows of three cells as large as the largest image (30x20), which plot.ImageGrid enlarges by
+	// the whole factor k = MinCell/30 (titles and padding come on top).
+	k := max(1, plot.MinCell/30)
+	if w, h := fig.Bounds().Dx(), fig.Bounds().Dy(); w < 3*30*k || h < 2*20*k || w > 3*30*k+40 {
+		t.Errorf("grid is %dx%d, want about %dx%d plus titles", w, h, 3*30*k, 2*20*k)
+	}
+}
+
+// ramp returns an h x w RGB image with distinct values.
+func ramp(h, w int) *aug.Image {
+	m := aug.NewImage(h, w, 3)
+	for i := range m.Pix {
+		m.Pix[i] = float32(i) / float32(len(m.Pix))
+	}
+	return m
 }

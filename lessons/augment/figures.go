@@ -85,31 +85,33 @@ func fashionPhotos(perClass, short int) (*photos, error) {
 	return p, nil
 }
 
-// repeatGrid draws each named transform n times on img, one row per transform, with its own
-// random source per cell.
-func repeatGrid(img *aug.Image, rows []namedTransform, n int, seed uint64) (*plot.Figure, error) {
+// TransformGrid draws each row's transform n times on img, one row per transform, every cell with its
+// own random source (aug.SampleRand(seed, row, i)), titled with the row's name. Values are clamped to
+// [0, 1] for display, so leave Normalize out.
+func TransformGrid(img *aug.Image, rows []Row, n int, seed uint64) (*plot.Figure, error) {
 	var cells []image.Image
 	var titles []string
 	for r, row := range rows {
 		for i := range n {
-			out := row.t.Apply(aug.Sample{Image: img}, aug.SampleRand(seed, r, i))
+			out := row.Transform.Apply(aug.Sample{Image: img}, aug.SampleRand(seed, r, i))
 			cells = append(cells, out.Image.ToNRGBA())
-			titles = append(titles, row.name)
+			titles = append(titles, row.Name)
 		}
 	}
 	return plot.ImageGrid(cells, titles, n)
 }
 
-type namedTransform struct {
-	name string
-	t    aug.Transform
+// Row is one row of a TransformGrid: a transform and its title.
+type Row struct {
+	Name      string
+	Transform aug.Transform
 }
 
 // gridRows are the transforms of the photo grid: the note's training crop, a flip, colour jitter and
 // the note's whole training pipeline (crop + flip; normalisation is left out so the colours show).
-func gridRows(size int) []namedTransform {
+func gridRows(size int) []Row {
 	crop := aug.RandomResizedCrop{Size: size, Scale: [2]float64{0.5, 1}}
-	return []namedTransform{
+	return []Row{
 		{"RandomResizedCrop", crop},
 		{"HorizontalFlip p=.5", aug.Compose{aug.CenterCrop{Size: size}, aug.RandomHorizontalFlip{P: 0.5}}},
 		{"ColorJitter", aug.Compose{aug.CenterCrop{Size: size}, aug.ColorJitter{Brightness: 0.4, Contrast: 0.4, Saturation: 0.4, Hue: 0.1}}},

@@ -108,7 +108,7 @@ func Demos(cfg Config, r *Report) (map[string]*plot.Figure, error) {
 	}
 	r.Photos = p.source
 	const size = 160
-	if figs[TransformsPNG], err = repeatGrid(p.images[0], gridRows(size), cfg.Repeats, cfg.Seed); err != nil {
+	if figs[TransformsPNG], err = TransformGrid(p.images[0], gridRows(size), cfg.Repeats, cfg.Seed); err != nil {
 		return nil, err
 	}
 	rng := rand.New(rand.NewPCG(cfg.Seed, 0x6d6978))

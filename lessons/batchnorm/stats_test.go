@@ -10,8 +10,8 @@ func TestColumnMeanStd(t *testing.T) {
 	// column 1 has mean 20 and std sqrt((100+100+400)/3) = sqrt(200).
 	values := []float32{1, 10, 2, 10, 3, 40}
 	tests := []struct {
-		name               string
-		column             int
+		name              string
+		column            int
 		wantMean, wantStd float64
 	}{
 		{"column 0", 0, 2, math.Sqrt(2.0 / 3)},

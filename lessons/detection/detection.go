@@ -79,6 +79,8 @@ type Report struct {
 	Proposals ProposalStats `json:"proposals"`
 	// FigurePaths lists the PNG files written to Config.OutDir.
 	FigurePaths []string `json:"figures,omitempty"`
+	// Detectors holds the trained YOLO and R-CNN (RunDetectors); nil when the run left them out.
+	Detectors *DetectorReport `json:"detectors,omitempty"`
 
 	// curves (class-agnostic precision-recall before and after NMS) and the first image's
 	// detections, for the figures.
@@ -120,7 +122,14 @@ func (r Report) Summary() string {
 		"selective search recall@0.5 %.3f vs sliding windows %.3f (%.0f ms/image)",
 		r.Images, r.Objects, r.Before.Detections, r.Before.Duplicates, r.Before.MeanAP, r.NMSThreshold,
 		r.After.Detections, r.After.Duplicates, r.After.MeanAP, r.Proposals.PerImage,
-		r.Proposals.SelectiveSearchRecall, r.Proposals.SlidingWindowRecall, r.Proposals.SelectiveSearchMillis)
+		r.Proposals.SelectiveSearchRecall, r.Proposals.SlidingWindowRecall, r.Proposals.SelectiveSearchMillis) + r.detectorSummary()
+}
+
+func (r Report) detectorSummary() string {
+	if r.Detectors == nil {
+		return ""
+	}
+	return "\ntrained detectors on the validation split:\n" + r.Detectors.String()
 }
 
 // Figures implements lessons.Result.
@@ -130,12 +139,21 @@ func (r Report) Figures() []string { return r.FigurePaths }
 func Entry() lessons.Entry {
 	return lessons.Entry{
 		Name:     "detection",
-		Title:    "boxes, IoU, NMS and region proposals on digit detection",
+		Title:    "boxes, IoU, NMS, region proposals; R-CNN vs YOLO v1 trained on digit detection",
 		Notebook: "07-detection-basics.ipynb",
 		Run: func(opts lessons.Options) (lessons.Result, error) {
 			cfg := ConfigFor(opts.Preset)
 			cfg.OutDir, cfg.Progress = opts.OutDir, opts.Progress
-			return Run(cfg)
+			r, err := Run(cfg)
+			if err != nil {
+				return nil, err
+			}
+			dc := DetectorsFor(opts.Preset)
+			dc.Progress = opts.Progress
+			if r.Detectors, err = RunDetectors(dc); err != nil {
+				return nil, err
+			}
+			return r, nil
 		},
 	}
 }

@@ -28,14 +28,15 @@ func TestQuickRun(t *testing.T) {
 	if ps.Params != rs.Params || pd.Params != rd.Params {
 		t.Errorf("plain and residual twins differ in parameters: %d/%d, %d/%d", ps.Params, rs.Params, pd.Params, rd.Params)
 	}
-	// Degradation: the deep plain net trains worse than the shallow plain net.
-	if pd.FinalTrainLoss < ps.FinalTrainLoss+0.05 {
-		t.Errorf("deep plain final train loss %.3f not above shallow plain %.3f + 0.05", pd.FinalTrainLoss, ps.FinalTrainLoss)
+	// Degradation: the deep plain net trains worse than the shallow plain net (measured on seeds 1-3,
+	// 2-core AMD EPYC: plain-32 0.90-1.40 vs plain-8 0.62-0.66).
+	if pd.FinalTrainLoss < ps.FinalTrainLoss+0.1 {
+		t.Errorf("deep plain final train loss %.3f not above shallow plain %.3f + 0.1", pd.FinalTrainLoss, ps.FinalTrainLoss)
 	}
 	// The residual twin of the deep net does not degrade: better than the deep plain net, and not
 	// clearly worse than the shallow residual net.
-	if rd.FinalTrainLoss > pd.FinalTrainLoss-0.05 {
-		t.Errorf("deep residual final train loss %.3f not below deep plain %.3f - 0.05", rd.FinalTrainLoss, pd.FinalTrainLoss)
+	if rd.FinalTrainLoss > pd.FinalTrainLoss-0.1 {
+		t.Errorf("deep residual final train loss %.3f not below deep plain %.3f - 0.1", rd.FinalTrainLoss, pd.FinalTrainLoss)
 	}
 	if rd.FinalTrainLoss > rs.FinalTrainLoss+0.05 {
 		t.Errorf("deep residual final train loss %.3f above shallow residual %.3f + 0.05", rd.FinalTrainLoss, rs.FinalTrainLoss)

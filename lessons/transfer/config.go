@@ -39,7 +39,7 @@ type Config struct {
 // Quick is the preset for tests and CI.
 func Quick() Config {
 	return Config{Seed: 1, PretrainImages: 5000, PretrainSteps: 200, TargetPerClass: 40, TestImages: 500,
-		Steps: 80, BatchSize: 25, LearningRate: 0.002, BackboneScale: 0.1, Head: []string{"fc1", "fc2"}, EvalEvery: 10}
+		Steps: 60, BatchSize: 25, LearningRate: 0.002, BackboneScale: 0.1, Head: []string{"fc1", "fc2"}, EvalEvery: 10}
 }
 
 // Full is the classroom preset: more pretraining and the whole target test set.

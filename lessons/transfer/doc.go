@@ -5,10 +5,14 @@
 // Part A runs anywhere offline on real data. A small CNN (cnn.SmallCNN) is pretrained on
 // Fashion-MNIST classes 0-4 (T-shirt, trouser, pullover, dress, coat); classes 5-9 (sandal, shirt,
 // sneaker, bag, ankle boot) are then learned from a few hundred labelled images three ways: from
-// scratch, with the pretrained backbone frozen and only a new head ("fc2") trained, and with the
-// whole pretrained network fine-tuned (the backbone at a tenth of the head's learning rate). Watch
-// the frozen and fine-tuned arms start far above chance and finish clearly above the arm trained
-// from scratch on the same images for the same number of steps.
+// scratch, with the pretrained convolutions frozen and a new classifier ("fc1", "fc2") trained, and
+// with the whole pretrained network fine-tuned (the convolutions at a tenth of the classifier's
+// learning rate). It is an honest experiment, not a demonstration staged to succeed: on this split
+// the transfer arms do not beat training from scratch (see the README and the notebook for the
+// measured numbers). Clothes teach little about shoes and bags, the target classes are easy enough
+// for 200 images, and the pretrained part (the convolutions) is a small share of the network. What
+// transfers well is what the source task has in common with the target, which is why ImageNet
+// features (1000 varied classes, 1.2 million photos) help on ants and bees.
 //
 // Part B is the note's recipe on hymenoptera_data (ants vs bees): a torchvision checkpoint read in
 // Go, classifier.6 replaced by a 2-way layer, everything else frozen, SGD lr 0.001 momentum 0.9,

@@ -50,7 +50,7 @@
 // course's CNNs with batch 64 on 28×28 images: im2col convolutions (fwd), their weight gradients
 // (wgrad, transposed A, long K) and input gradients (dgrad, transposed B), dense layers and squares.
 //
-// 2-core AMD EPYC (Zen 4, family 25 model 17: AVX2, FMA, AVX-512), no GPU, 26 Nov 2026 01:20 UTC,
+// 2-core AMD EPYC (Zen 4, family 25 model 17: AVX2, FMA, AVX-512), no GPU, 26 Nov 2026 01:38 UTC,
 // best of 2. Other jobs kept the load average at 15-20 on the 2 cores during every run, so
 // wall-clock rates were 3-6 times below what the code does alone and are not shown; the numbers
 // are GFLOP/cpu-s, which also suffer (shared caches) and so understate an idle machine. Sgemm
@@ -58,21 +58,21 @@
 //
 //	shape                        Sgemm   2 threads   avx2 kernel   avx512 kernel
 //	                         (GFLOP/cpu-s)           (1 thread, GFLOP/cpu-s)
-//	conv-fwd   M50176 K9   N16      61      58           55             16
-//	conv-fwd   M50176 K144 N32      57      55           55             51
-//	conv-fwd   M12544 K288 N64      69      71           69             53
-//	conv-fwd   M3136  K576 N128     79      75           76             59
-//	conv-wgrad M9     N16  K50176   24      31           26             12
-//	conv-wgrad M144   N32  K50176   68      66           67             47
-//	conv-wgrad M576   N128 K3136    81      84           86             71
-//	conv-dgrad M50176 N144 K32      85      85           83             55
-//	conv-dgrad M12544 N288 K64      95      93           92             75
-//	dense-fwd  M64    K3136 N128    71      75           63             63
-//	dense-fwd  M64    K128 N10      22      31           28             12
-//	dense-wgrad M3136 N128 K64     104      94          102             66
-//	dense-dgrad M64   N3136 K128    47      47           67             48
-//	square 512                      81      77           88             73
-//	square 1024                     94      89           93             85
+//	conv-fwd   M50176 K9   N16      44      43           53             16
+//	conv-fwd   M50176 K144 N32      72      73           72             50
+//	conv-fwd   M12544 K288 N64      78      79           78             53
+//	conv-fwd   M3136  K576 N128     77      81           79             60
+//	conv-wgrad M9     N16  K50176   20      29           29             11
+//	conv-wgrad M144   N32  K50176   65      65           67             48
+//	conv-wgrad M576   N128 K3136    83      82           86             71
+//	conv-dgrad M50176 N144 K32      83      82           83             50
+//	conv-dgrad M12544 N288 K64      92      93           93             72
+//	dense-fwd  M64    K3136 N128    79      76           72             62
+//	dense-fwd  M64    K128 N10      25      33           32             13
+//	dense-wgrad M3136 N128 K64      99      97          101             90
+//	dense-dgrad M64   N3136 K128    65      68           67             61
+//	square 512                      93      98           89             80
+//	square 1024                     93      89           98             84
 //
 // One Zen 4 core peaks at 2 FMA pipes × 8 lanes × 2 flops = 32 flops per cycle with either
 // kernel (Zen 4 runs a 512-bit FMA as two 256-bit halves), which is why AVX-512 gains nothing

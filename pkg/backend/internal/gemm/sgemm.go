@@ -191,42 +191,57 @@ type block struct {
 }
 
 // macroKernel computes blk tile by tile; tmp (maxTile floats) is scratch for edge tiles.
+//
+// With packed A, column panels are the outer loop: one B panel stays in L1 while the packed A block
+// streams from L2. With an untransposed A read in place, row panels are the outer loop: each group
+// of mr rows comes from memory once and stays in L1 while the few B panels of a narrow product
+// pass. (A transposed A read in place keeps the packed order: its rows are strided, and wide B
+// blocks would not stay in L1.)
 func macroKernel(kern *kernel, blk *block, tmp []float32) {
+	rowPanels := (blk.mb + kern.mr - 1) / kern.mr
+	colPanels := (blk.nb + kern.nr - 1) / kern.nr
+	rowsOuter := blk.a.data != nil && !blk.a.trans
+	for t := range rowPanels * colPanels {
+		i, j := t%rowPanels, t/rowPanels
+		if rowsOuter {
+			i, j = t/colPanels, t%colPanels
+		}
+		blk.tile(kern, i*kern.mr, j*kern.nr, tmp)
+	}
+}
+
+// tile computes the mr×nr tile of blk at row ir, column jr (edge tiles via tmp).
+func (blk *block) tile(kern *kernel, ir, jr int, tmp []float32) {
 	mr, nr := kern.mr, kern.nr
 	kb, c, ldc := blk.kb, blk.c, blk.ldc
-	for jr := 0; jr < blk.nb; jr += nr {
-		nrr := min(nr, blk.nb-jr)
-		bpanel := blk.bp[jr*kb:]
-		for ir := 0; ir < blk.mb; ir += mr {
-			mrr := min(mr, blk.mb-ir)
-			dst, ld, add := c[ir*ldc+jr:], ldc, blk.add
-			edge := mrr < mr || nrr < nr
-			if edge {
-				// Compute the full padded tile into tmp, then merge its valid part.
-				dst, ld, add = tmp, nr, false
+	mrr, nrr := min(mr, blk.mb-ir), min(nr, blk.nb-jr)
+	bpanel := blk.bp[jr*kb:]
+	dst, ld, add := c[ir*ldc+jr:], ldc, blk.add
+	edge := mrr < mr || nrr < nr
+	if edge {
+		// Compute the full padded tile into tmp, then merge its valid part.
+		dst, ld, add = tmp, nr, false
+	}
+	switch {
+	case blk.a.data != nil && blk.a.trans && (mrr == mr || blk.tailDirect):
+		kern.directT(kb, blk.a.data[ir:], blk.a.ld, bpanel, dst, ld, blk.alpha, add)
+	case blk.a.data != nil && mrr == mr:
+		kern.direct(kb, blk.a.data[ir*blk.a.ld:], blk.a.ld, bpanel, dst, ld, blk.alpha, add)
+	default:
+		kern.fn(kb, blk.ap[ir*kb:], bpanel, dst, ld, add)
+	}
+	if !edge {
+		return
+	}
+	for i := range mrr {
+		d := c[(ir+i)*ldc+jr : (ir+i)*ldc+jr+nrr]
+		src := tmp[i*nr : i*nr+nrr]
+		if blk.add {
+			for j, v := range src {
+				d[j] += v
 			}
-			switch {
-			case blk.a.data != nil && blk.a.trans && (mrr == mr || blk.tailDirect):
-				kern.directT(kb, blk.a.data[ir:], blk.a.ld, bpanel, dst, ld, blk.alpha, add)
-			case blk.a.data != nil && mrr == mr:
-				kern.direct(kb, blk.a.data[ir*blk.a.ld:], blk.a.ld, bpanel, dst, ld, blk.alpha, add)
-			default:
-				kern.fn(kb, blk.ap[ir*kb:], bpanel, dst, ld, add)
-			}
-			if !edge {
-				continue
-			}
-			for i := range mrr {
-				d := c[(ir+i)*ldc+jr : (ir+i)*ldc+jr+nrr]
-				src := tmp[i*nr : i*nr+nrr]
-				if blk.add {
-					for j, v := range src {
-						d[j] += v
-					}
-				} else {
-					copy(d, src)
-				}
-			}
+		} else {
+			copy(d, src)
 		}
 	}
 }

@@ -1,0 +1,181 @@
+package detection
+
+import (
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/gomlx/gomlx/backends"
+	"github.com/gomlx/gomlx/pkg/ml/context"
+
+	"github.com/cvlessons/cvlessons/datasets"
+	"github.com/cvlessons/cvlessons/lessons"
+	"github.com/cvlessons/cvlessons/pkg/backend"
+	"github.com/cvlessons/cvlessons/pkg/detect"
+)
+
+// DetectorConfig sizes the lesson's second part: YOLO v1 and R-CNN trained on the same digit images
+// and measured on the same validation images.
+type DetectorConfig struct {
+	// TrainImages and ValImages are the sizes of the training set (seed 1) and of the fixed validation
+	// split (datasets.DigitDetection).
+	TrainImages, ValImages int
+	// YOLO and RCNN size the two models.
+	YOLO YOLOConfig
+	RCNN RCNNConfig
+	// Progress, when not nil, receives progress lines.
+	Progress io.Writer `json:"-"`
+}
+
+// DetectorsQuick is the quick preset: a few minutes on two busy CPU cores for both models.
+func DetectorsQuick() DetectorConfig {
+	return DetectorConfig{TrainImages: 2000, ValImages: 100, YOLO: YOLOQuick(), RCNN: RCNNQuick()}
+}
+
+// DetectorsFull is the classroom preset.
+func DetectorsFull() DetectorConfig {
+	return DetectorConfig{TrainImages: 5000, ValImages: 300, YOLO: YOLOFull(), RCNN: RCNNFull()}
+}
+
+// DetectorsFor returns the preset's configuration.
+func DetectorsFor(p lessons.Preset) DetectorConfig {
+	if p == lessons.Quick {
+		return DetectorsQuick()
+	}
+	return DetectorsFull()
+}
+
+// DetectorReport holds what the trained detectors measured.
+type DetectorReport struct {
+	// Models are the table's rows: YOLO v1, then R-CNN.
+	Models []ModelStats `json:"models"`
+	// Speedup is R-CNN's time per image divided by YOLO's.
+	Speedup float64 `json:"yolo_speedup"`
+	// YOLOBeforeNMS and YOLOAfterNMS count the trained YOLO's validation detections (class score
+	// above YOLOScoreThreshold) before and after class-wise NMS at YOLONMSThreshold.
+	YOLOBeforeNMS DetectionStats `json:"yolo_before_nms"`
+	YOLOAfterNMS  DetectionStats `json:"yolo_after_nms"`
+	// Objects is the number of validation digits.
+	Objects int `json:"objects"`
+	// YOLOLosses and RCNNLosses are the training losses per step.
+	YOLOLosses []float64 `json:"-"`
+	RCNNLosses []float64 `json:"-"`
+
+	cfg              DetectorConfig
+	backend          backends.Backend
+	yoloCtx, rcnnCtx *context.Context
+	val              *datasets.Detection
+}
+
+// String prints the accuracy/speed table.
+func (r *DetectorReport) String() string {
+	s := fmt.Sprintf("%-8s %8s %10s %10s %12s %10s\n", "model", "mAP@0.5", "COCO mAP", "images/s", "ms/image", "proposals")
+	for _, m := range r.Models {
+		s += fmt.Sprintf("%-8s %8.3f %10.3f %10.1f %12.1f %10.0f\n", m.Model, m.MeanAP50, m.COCOMeanAP, m.ImagesPerSecond, m.MillisPerImage(), m.ProposalsPerImage)
+	}
+	return s + fmt.Sprintf("YOLO is %.0fx faster per image; its NMS: %d boxes (%d duplicates) -> %d boxes (%d duplicates)\n",
+		r.Speedup, r.YOLOBeforeNMS.Detections, r.YOLOBeforeNMS.Duplicates, r.YOLOAfterNMS.Detections, r.YOLOAfterNMS.Duplicates)
+}
+
+// RunDetectors trains YOLO and R-CNN and measures both on the validation images.
+func RunDetectors(cfg DetectorConfig) (*DetectorReport, error) {
+	if cfg.TrainImages <= 0 || cfg.ValImages <= 0 {
+		return nil, fmt.Errorf("detection: TrainImages = %d, ValImages = %d, want > 0", cfg.TrainImages, cfg.ValImages)
+	}
+	b, err := backend.New()
+	if err != nil {
+		return nil, fmt.Errorf("detection: %w", err)
+	}
+	trainSet, val, err := datasets.DigitDetection(datasets.DefaultDigitsConfig(), cfg.TrainImages, cfg.ValImages)
+	if err != nil {
+		return nil, fmt.Errorf("detection: %w", err)
+	}
+	r := &DetectorReport{cfg: cfg, backend: b, val: val}
+	for i := range val.Images.N {
+		r.Objects += len(val.Objects[i])
+	}
+
+	start := time.Now()
+	if r.yoloCtx, r.YOLOLosses, err = TrainYOLO(b, cfg.YOLO, trainSet, cfg.Progress); err != nil {
+		return nil, err
+	}
+	yoloTrain := time.Since(start).Seconds()
+	yolo, yoloDets, err := EvaluateYOLO(b, r.yoloCtx, cfg.YOLO, val)
+	if err != nil {
+		return nil, err
+	}
+	yolo.TrainSeconds = yoloTrain
+	if err := r.countYOLONMS(yoloDets); err != nil {
+		return nil, err
+	}
+
+	start = time.Now()
+	progress(Config{Progress: cfg.Progress}, "detection: selective search on %d training images", cfg.RCNN.TrainImages)
+	regions := LabelTrainingRegions(trainSet, cfg.RCNN.TrainImages, cfg.RCNN.MaxProposals, cfg.RCNN.SelectiveSearch)
+	if r.rcnnCtx, r.RCNNLosses, err = TrainRCNN(b, cfg.RCNN, trainSet, regions, cfg.Progress); err != nil {
+		return nil, err
+	}
+	rcnnTrain := time.Since(start).Seconds()
+	rcnn, _, err := EvaluateRCNN(b, r.rcnnCtx, cfg.RCNN, val)
+	if err != nil {
+		return nil, err
+	}
+	rcnn.TrainSeconds = rcnnTrain
+	r.Models = []ModelStats{yolo, rcnn}
+	r.Speedup = rcnn.MillisPerImage() / yolo.MillisPerImage()
+	return r, nil
+}
+
+// countYOLONMS decodes the YOLO predictions again without NMS and counts duplicates before and after.
+func (r *DetectorReport) countYOLONMS(after [][]detect.Detection) error {
+	before, err := r.YOLODetections(r.val, false)
+	if err != nil {
+		return err
+	}
+	for i := range after {
+		objects := objectsOf(r.val.Objects[i])
+		for _, s := range []struct {
+			stats *DetectionStats
+			dets  []detect.Detection
+		}{{&r.YOLOBeforeNMS, before[i]}, {&r.YOLOAfterNMS, after[i]}} {
+			tp, dup := countMatches(s.dets, objects)
+			s.stats.Detections += len(s.dets)
+			s.stats.TruePositives += tp
+			s.stats.Duplicates += dup
+		}
+	}
+	r.YOLOBeforeNMS.MeanAP, _, err = Evaluate(r.val, before)
+	if err != nil {
+		return err
+	}
+	r.YOLOAfterNMS.MeanAP, _, err = Evaluate(r.val, after)
+	return err
+}
+
+// YOLODetections runs the trained YOLO on every image of d and decodes its predictions, with
+// class-wise NMS at YOLONMSThreshold when nms is true and none otherwise (an IoU threshold of 1
+// suppresses nothing, since NMS suppresses only above it).
+func (r *DetectorReport) YOLODetections(d *datasets.Detection, nms bool) ([][]detect.Detection, error) {
+	preds, err := PredictYOLO(r.backend, r.yoloCtx, r.cfg.YOLO, d.Images, 50)
+	if err != nil {
+		return nil, err
+	}
+	thr := float32(1)
+	if nms {
+		thr = YOLONMSThreshold
+	}
+	out := make([][]detect.Detection, len(preds))
+	for i, p := range preds {
+		out[i] = r.cfg.YOLO.Grid.Decode(p, YOLOScoreThreshold, thr)
+	}
+	return out, nil
+}
+
+// RCNNDetections runs the trained R-CNN on every image of d (with NMS).
+func (r *DetectorReport) RCNNDetections(d *datasets.Detection) ([][]detect.Detection, error) {
+	_, dets, err := EvaluateRCNN(r.backend, r.rcnnCtx, r.cfg.RCNN, d)
+	return dets, err
+}
+
+// Validation returns the validation images the models were measured on.
+func (r *DetectorReport) Validation() *datasets.Detection { return r.val }

@@ -1,0 +1,53 @@
+package detection
+
+import (
+	"os"
+	"testing"
+)
+
+// yoloQuickFloor is the stated mAP@0.5 the quick preset's YOLO must reach on the validation split.
+const yoloQuickFloor = 0.3
+
+// TestRunDetectorsQuick trains both detectors with the quick preset and asserts the lesson's claims
+// with margins: YOLO reaches yoloQuickFloor mAP@0.5; it is at least 10 times faster per image than
+// R-CNN; NMS removes most of the duplicates the trained YOLO fires without losing true positives; and
+// R-CNN learns too (mAP@0.5 above 0.3). Skipped with -short (several minutes on two CPU cores).
+func TestRunDetectorsQuick(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains two detectors: minutes on two CPU cores")
+	}
+	cfg := DetectorsQuick()
+	if testing.Verbose() {
+		cfg.Progress = os.Stderr
+	}
+	r, err := RunDetectors(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("\n%s", r)
+	yolo, rcnn := r.Models[0], r.Models[1]
+	if !(yolo.MeanAP50 >= yoloQuickFloor) {
+		t.Errorf("YOLO mAP@0.5 = %.3f, want >= %.2f", yolo.MeanAP50, yoloQuickFloor)
+	}
+	if !(rcnn.MeanAP50 >= 0.3) {
+		t.Errorf("R-CNN mAP@0.5 = %.3f, want >= 0.3", rcnn.MeanAP50)
+	}
+	if !(r.Speedup >= 10) {
+		t.Errorf("YOLO %.1f ms/image, R-CNN %.1f ms/image: speed-up %.1fx, want >= 10x", yolo.MillisPerImage(), rcnn.MillisPerImage(), r.Speedup)
+	}
+	b, a := r.YOLOBeforeNMS, r.YOLOAfterNMS
+	if !(b.Duplicates >= r.Objects/2) {
+		t.Errorf("trained YOLO without NMS: %d duplicates for %d digits, want at least one per two digits", b.Duplicates, r.Objects)
+	}
+	if !(a.Duplicates <= b.Duplicates/5) {
+		t.Errorf("after NMS %d duplicates (before %d), want at most a fifth left", a.Duplicates, b.Duplicates)
+	}
+	if !(a.TruePositives >= b.TruePositives*95/100) {
+		t.Errorf("after NMS %d true positives (before %d), want at least 95%% kept", a.TruePositives, b.TruePositives)
+	}
+	for _, m := range r.Models {
+		if !(m.COCOMeanAP > 0 && m.COCOMeanAP < m.MeanAP50) {
+			t.Errorf("%s: COCO mAP %.3f, want in (0, mAP@0.5 = %.3f)", m.Model, m.COCOMeanAP, m.MeanAP50)
+		}
+	}
+}
