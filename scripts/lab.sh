@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # lab.sh installs what is missing (setup.sh) and opens the course: a Jupyter Notebook server on
 # 127.0.0.1 with a fresh token, serving notebooks/. Environment: PORT (default 8888 or the next
-# free one), CVLESSONS_PRESET (quick or full; unset means full).
+# free one), CVLESSONS_PRESET (quick or full; unset means full), CVLESSONS_ONLINE=1 (let notebooks
+# download Go modules; by default they use only what the set-up installed, see offline_go_env).
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 "$ROOT/scripts/setup.sh"
@@ -19,6 +20,7 @@ for p in range(8888, 8988):
     finally:
         s.close()')"
 fi
+offline_go_env
 token="$(/usr/bin/python3 -c 'import secrets; print(secrets.token_hex(24))')"
 args=(notebook --no-browser --ip=127.0.0.1 --port="$port" --port-retries=0
 	--notebook-dir="$ROOT/notebooks" --NotebookApp.token="$token")

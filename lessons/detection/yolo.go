@@ -36,6 +36,10 @@ type YOLOConfig struct {
 	ConfidenceOne bool
 	// Seed fixes the initial weights and the batches.
 	Seed uint64
+	// Every and OnStep, when both set, call OnStep with the number of steps done and the context
+	// every Every steps (to measure the model during training); an error stops training.
+	Every  int                                        `json:"-"`
+	OnStep func(step int, ctx *context.Context) error `json:"-"`
 }
 
 // YOLOModel builds the network on images [batch, H, W, 1]: the backbone stages, a conv3x3 of twice
@@ -112,6 +116,11 @@ func TrainYOLO(b backends.Backend, cfg YOLOConfig, data *datasets.Detection, pro
 		losses = append(losses, float64(tensors.ToScalar[float32](out[0])))
 		if progress != nil && (step%25 == 0 || step == cfg.Steps-1) {
 			fmt.Fprintf(progress, "detection: YOLO step %d/%d loss %.3f (%.1fs)\n", step+1, cfg.Steps, losses[step], time.Since(start).Seconds())
+		}
+		if cfg.Every > 0 && cfg.OnStep != nil && (step+1)%cfg.Every == 0 {
+			if err := cfg.OnStep(step+1, ctx); err != nil {
+				return nil, nil, err
+			}
 		}
 	}
 	return ctx, losses, nil

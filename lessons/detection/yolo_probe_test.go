@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gomlx/gomlx/pkg/ml/context"
+
 	"github.com/cvlessons/cvlessons/datasets"
 	"github.com/cvlessons/cvlessons/pkg/backend"
 )
@@ -42,9 +44,16 @@ func TestYOLOProbe(t *testing.T) {
 			cfg.Channels = append(cfg.Channels, c)
 		}
 	}
+	cfg.ConfidenceOne = probeInt("CVLESSONS_YOLO_CONF1", 1) == 1
 	trainSet, val, err := datasets.DigitDetection(datasets.DefaultDigitsConfig(), probeInt("CVLESSONS_YOLO_TRAIN", 2000), 200)
 	if err != nil {
 		t.Fatal(err)
+	}
+	cfg.Every = probeInt("CVLESSONS_YOLO_EVERY", 0)
+	cfg.OnStep = func(step int, ctx *context.Context) error {
+		st, _, err := EvaluateYOLO(b, ctx, cfg, val)
+		t.Logf("step %d: val mAP@0.5 %.3f COCO %.3f (%.0f images/s)", step, st.MeanAP50, st.COCOMeanAP, st.ImagesPerSecond)
+		return err
 	}
 	start := time.Now()
 	ctx, losses, err := TrainYOLO(b, cfg, trainSet, os.Stderr)

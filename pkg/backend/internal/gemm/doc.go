@@ -23,7 +23,8 @@
 // tiles need no special kernel), and an assembly micro-kernel keeps an mr×nr tile of C in vector
 // registers while it streams the two panels. Narrow products (n <= 64, or n <= 512 when A is
 // transposed) skip packing A and let the AVX2 micro-kernel read A in place, since each element of A
-// then takes part in few multiply-adds and packing would cost about as much as multiplying.
+// then takes part in few multiply-adds and packing would cost about as much as multiplying; an
+// untransposed B exactly one panel wide (n == nr == ldb, e.g. 16 output channels) is not packed.
 // Micro-kernels, chosen at run time with golang.org/x/sys/cpu:
 //
 //   - avx2-6x16: AVX2 + FMA, 6×16 tile in 12 YMM registers (any x86-64 CPU since Haswell / Zen 1).
@@ -36,7 +37,7 @@
 // SgemmParallel splits C into blocks of rows or columns, or splits k and sums the partial products
 // (for long-k products such as convolution weight gradients), choosing the split that duplicates the
 // least packing work. Pack buffers are reused between calls: Sgemm allocates nothing in steady
-// state; SgemmParallel allocates one small object per extra goroutine.
+// state; SgemmParallel allocates a few bytes per call to start its goroutines.
 //
 // # Performance
 //
@@ -50,40 +51,42 @@
 // course's CNNs with batch 64 on 28×28 images: im2col convolutions (fwd), their weight gradients
 // (wgrad, transposed A, long K) and input gradients (dgrad, transposed B), dense layers and squares.
 //
-// 2-core AMD EPYC (Zen 4, family 25 model 17: AVX2, FMA, AVX-512), no GPU, 26 Nov 2026 01:38 UTC,
+// 2-core AMD EPYC (Zen 4, family 25 model 17: AVX2, FMA, AVX-512), no GPU, 26 Nov 2026 01:41 UTC,
 // best of 2. Other jobs kept the load average at 15-20 on the 2 cores during every run, so
-// wall-clock rates were 3-6 times below what the code does alone and are not shown; the numbers
+// wall-clock rates were mostly 3-7 times below the CPU-time rates and are not shown; the numbers
 // are GFLOP/cpu-s, which also suffer (shared caches) and so understate an idle machine. Sgemm
 // uses the AVX2 kernel on this CPU; "2 threads" is SgemmParallel(2, ...) in GFLOP per CPU-second.
 //
 //	shape                        Sgemm   2 threads   avx2 kernel   avx512 kernel
 //	                         (GFLOP/cpu-s)           (1 thread, GFLOP/cpu-s)
-//	conv-fwd   M50176 K9   N16      44      43           53             16
-//	conv-fwd   M50176 K144 N32      72      73           72             50
-//	conv-fwd   M12544 K288 N64      78      79           78             53
-//	conv-fwd   M3136  K576 N128     77      81           79             60
-//	conv-wgrad M9     N16  K50176   20      29           29             11
-//	conv-wgrad M144   N32  K50176   65      65           67             48
-//	conv-wgrad M576   N128 K3136    83      82           86             71
-//	conv-dgrad M50176 N144 K32      83      82           83             50
-//	conv-dgrad M12544 N288 K64      92      93           93             72
-//	dense-fwd  M64    K3136 N128    79      76           72             62
-//	dense-fwd  M64    K128 N10      25      33           32             13
-//	dense-wgrad M3136 N128 K64      99      97          101             90
-//	dense-dgrad M64   N3136 K128    65      68           67             61
-//	square 512                      93      98           89             80
-//	square 1024                     93      89           98             84
+//	conv-fwd   M50176 K9   N16      56      50           48             17
+//	conv-fwd   M50176 K144 N32      72      73           74             50
+//	conv-fwd   M12544 K288 N64      76      73           84             57
+//	conv-fwd   M3136  K576 N128     74      82           86             66
+//	conv-wgrad M9     N16  K50176   70      45           59             11
+//	conv-wgrad M144   N32  K50176   66      68           67             51
+//	conv-wgrad M576   N128 K3136    90      91           87             75
+//	conv-dgrad M50176 N144 K32      84      85           76             51
+//	conv-dgrad M12544 N288 K64      95      90           90             72
+//	dense-fwd  M64    K3136 N128    79      66           72             65
+//	dense-fwd  M64    K128 N10      26      25           29             13
+//	dense-wgrad M3136 N128 K64      92      85           99             86
+//	dense-dgrad M64   N3136 K128    67      68           68             58
+//	square 512                      88      98           92             88
+//	square 1024                     96      93           96             91
 //
 // One Zen 4 core peaks at 2 FMA pipes × 8 lanes × 2 flops = 32 flops per cycle with either
 // kernel (Zen 4 runs a 512-bit FMA as two 256-bit halves), which is why AVX-512 gains nothing
-// here and loses where its 32-wide tile is mostly padding. Sgemm allocates nothing per call;
-// SgemmParallel allocates one goroutine closure per extra worker.
+// here and loses most where its 32-wide tile is mostly padding. Sgemm allocates nothing per call;
+// SgemmParallel allocates 1-2 small objects per call with 2 workers (goroutine start-up).
 //
-// On a 16-core Intel Xeon VM (the device machine, GenuineIntel, model not named; BenchmarkKernel,
-// 1 thread, 26 Nov 2026 01:13 UTC) AVX-512 was 1.3-2.8 times faster than AVX2 for N >= 64 (square
-// 512: 172 vs 62 GFLOP/s; conv-fwd M3136 K576 N128: 123 vs 88; conv-wgrad M576 N128: 154 vs 80)
-// but slower for N <= 32 (conv-fwd M50176 K144 N32: 77 vs 88; M50176 K9 N16: 18 vs 48), hence
-// the kernel choice above.
+// On a 16-core Intel Xeon VM (another machine of this project, GenuineIntel, model not named;
+// BenchmarkKernel, 1 thread, GFLOP/s, 26 Nov 2026 01:39 UTC) AVX-512 was 1.05-2.3 times faster
+// than AVX2 for N >= 64 (square 512: 131 vs 65; conv-fwd M3136 K576 N128: 97 vs 69; conv-wgrad M576
+// N128: 104 vs 47), equal at N = 32 (conv-fwd M50176 K144 N32: 45 vs 45) and slower at N <= 16
+// (conv-fwd M50176 K9 N16: 16 vs 26, measured before an untransposed 16-wide B was read in place,
+// which speeds up only the AVX2 side), hence the kernel choice above. Rates on these VMs varied up
+// to 2 times between runs on different machines.
 //
 // # References
 //

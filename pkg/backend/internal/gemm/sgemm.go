@@ -149,7 +149,13 @@ func gemm(kern *kernel, buf *buffers, m, n, k int, alpha float32, a, b view, bet
 		nb := min(nc, n-jc)
 		for pc := 0; pc < k; pc += kc {
 			kb := min(kc, k-pc)
-			packB(nr, bp, b.sub(pc, jc), kb, nb)
+			bp := bp
+			if bs := b.sub(pc, jc); !b.trans && nb == nr && b.ld == nr {
+				// B is exactly one panel wide and stored like one: use it in place.
+				bp = bs.data[:kb*nr]
+			} else {
+				packB(nr, bp, bs, kb, nb)
+			}
 			add := beta != 0 || pc > 0
 			for ic := 0; ic < m; ic += mc {
 				mb := min(mc, m-ic)
