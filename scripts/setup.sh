@@ -102,7 +102,9 @@ ok "notebook modules in the module cache"
 
 # 5. The kernel registration, pointing at this gonb.
 spec="$("$JUPYTER" kernelspec list --json 2>/dev/null | /usr/bin/python3 -c 'import json,sys; k=json.load(sys.stdin)["kernelspecs"].get("gonb"); print(k["spec"]["argv"][0] if k else "")')"
-if [[ "$spec" != "$gobin/gonb" ]]; then
+# gonb --install points the kernel at the installed binary or at a copy of it in the kernel's folder.
+if [[ -z "$spec" || ! -x "$spec" ]] ||
+	[[ "$(go version -m "$spec" 2>/dev/null | awk '$1=="mod" {print $3}')" != "$GONB_VERSION" ]]; then
 	say "registering the GoNB kernel with Jupyter (for user $(id -un))"
 	"$gobin/gonb" --install >/dev/null 2>&1 || die "\"gonb --install\" failed; run it by hand to see why"
 fi

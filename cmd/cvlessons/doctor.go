@@ -19,7 +19,8 @@ var cmdDoctor = &command{
 	long: `Doctor checks what the course needs and prints one line per item: ok, MISSING (required),
 or warn (optional), each missing item followed by the command that fixes it.
 
-Required: Go 1.26 or newer; GoNB, goimports and gopls (the notebook kernel and its helpers);
+Required: Go 1.26 or newer; a C compiler (GoMLX's XLA binding uses cgo); GoNB, goimports and
+gopls (the notebook kernel and its helpers);
 Jupyter from the OS packages at /usr/bin/jupyter; the GoNB kernel registered with Jupyter; a GoMLX
 backend that starts. Optional: the data sets and pretrained weights in the catalogue
 ("cvlessons data list"); lessons that need a missing one say so when run.
@@ -124,6 +125,14 @@ func doctorChecks(p doctorProbe) []doctorCheck {
 		}
 		checks = append(checks, c)
 	}
+
+	cc, ok := p.findTool("gcc")
+	gcc := doctorCheck{name: "gcc", required: true, ok: ok, detail: cc,
+		fix: "sudo apt-get install -y gcc libc6-dev (GoMLX's XLA binding uses cgo)"}
+	if !ok {
+		gcc.detail = "no C compiler on $PATH"
+	}
+	checks = append(checks, gcc)
 
 	jupyter := doctorCheck{name: "jupyter", required: true, ok: p.exists(jupyterBin), detail: jupyterBin,
 		fix: "sudo apt-get install -y jupyter-notebook jupyter-nbconvert python3-nbclient jupyter-client"}

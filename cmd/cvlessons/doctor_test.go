@@ -38,6 +38,9 @@ func TestDoctor(t *testing.T) {
 		{"no gopls", func(p *doctorProbe) {
 			p.findTool = func(name string) (string, bool) { return "/x/" + name, name != "gopls" }
 		}, 1, []string{"ok       gonb", "MISSING  gopls", "make lab"}},
+		{"no gcc", func(p *doctorProbe) {
+			p.findTool = func(name string) (string, bool) { return "/x/" + name, name != "gcc" }
+		}, 1, []string{"MISSING  gcc", "sudo apt-get install -y gcc libc6-dev"}},
 		{"no jupyter", func(p *doctorProbe) { p.exists = func(path string) bool { return path != jupyterBin } }, 1,
 			[]string{"MISSING  jupyter", "sudo apt-get install -y jupyter-notebook"}},
 		{"no kernel", func(p *doctorProbe) {

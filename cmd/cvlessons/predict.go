@@ -39,8 +39,8 @@ ImageNet mean (0.485, 0.456, 0.406) and std (0.229, 0.224, 0.225). An image that
 224x224 is used as it is (torchvision would scale it to 256 and crop back). Grey images are
 converted to RGB. Images are JPEG, PNG or GIF.
 
-The ImageNet weights are not shipped: "cvlessons data fetch vgg16" (or resnet18) downloads them,
-once, when online; "cvlessons data list" shows where they are.`,
+The ImageNet weights are not shipped: "cvlessons data fetch vgg16-imagenet" (or
+resnet18-imagenet) downloads them, once, when online; "cvlessons data list" shows where they are.`,
 	run: runPredict,
 }
 

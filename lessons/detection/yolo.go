@@ -23,11 +23,15 @@ import (
 // YOLOConfig sizes the YOLO v1 model of the lesson and its training.
 type YOLOConfig struct {
 	// Grid is the output layout. Its Width and Height are the images' size, and the backbone must
-	// shrink them to Grid.S x Grid.S cells: Width = Height = Grid.S · 2^len(Channels).
+	// shrink them to Grid.S x Grid.S cells: Width = Height = Grid.S · 2^len(Channels) (see Downsample).
 	Grid detect.YOLOGrid
 	// Channels are the backbone's convolution widths; each stage is conv3x3 + BatchNorm + ReLU +
 	// 2x2 max pooling, so the image shrinks by 2^len(Channels).
 	Channels []int
+	// Downsample, when above 1, first shrinks the image by Downsample x Downsample average pooling,
+	// which makes every later layer Downsample² times cheaper; then
+	// Width = Height = Grid.S · Downsample · 2^len(Channels).
+	Downsample int
 	// Steps, BatchSize and LearningRate drive Adam.
 	Steps, BatchSize int
 	LearningRate     float64
@@ -51,6 +55,9 @@ type YOLOConfig struct {
 // Pr(class | object) that sum to 1 (the paper's are linear). Output [batch, S, S, 5B + C].
 func YOLOModel(ctx *context.Context, cfg YOLOConfig, images *Node) *Node {
 	x := images
+	if cfg.Downsample > 1 {
+		x = MeanPool(x).Window(cfg.Downsample).Strides(cfg.Downsample).NoPadding().Done()
+	}
 	for i, c := range cfg.Channels {
 		s := ctx.In(fmt.Sprintf("stage%d", i+1))
 		x = layers.Convolution(s.In("conv"), x).Channels(c).KernelSize(3).PadSame().UseBias(false).Done()

@@ -18,9 +18,9 @@
 // Go, classifier.6 replaced by a 2-way layer, everything else frozen, SGD lr 0.001 momentum 0.9,
 // batch 32, RandomResizedCrop(224, scale 0.5-1) + horizontal flip for training and Resize +
 // CenterCrop for validation, the first epoch evaluating only. The ImageNet VGG16 weights are not
-// shipped (no download happens by itself: "cvlessons data fetch vgg16"); without them the pipeline
-// runs on whatever checkpoint it is given, and the report says which, so a random-weight checkpoint
-// is never presented as pretrained.
+// shipped and nothing downloads by itself ("cvlessons data fetch vgg16-imagenet" does, online);
+// without them the pipeline runs on whatever checkpoint it is given, and the report says which, so
+// a random-weight checkpoint is never presented as pretrained.
 //
 // # Conventions
 //

@@ -1,6 +1,7 @@
 package transfer
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 )
@@ -42,5 +43,29 @@ func TestQuickPartA(t *testing.T) {
 	}
 	if !strings.HasPrefix(a.FrozenParams, "fc1.weight\nfc1.bias\nfc2.weight\nfc2.bias\n-----------\n") {
 		t.Errorf("frozen params listing:\n%s", a.FrozenParams)
+	}
+}
+
+// TestReportJSON checks that a report marshals to JSON (the CLI prints it with --json) and that
+// its summary prints every arm.
+func TestReportJSON(t *testing.T) {
+	arm := func(name string, acc float64) Arm {
+		return Arm{Name: name, Curve: []Point{{0, 0.2}, {10, acc}}, Accuracy: acc}
+	}
+	r := Report{Backend: "go", Config: Quick(), PartA: &PartA{SourceAccuracy: 0.86, TargetTrain: 200, TargetTest: 500,
+		Scratch: arm("scratch", 0.9), Frozen: arm("frozen backbone", 0.92), FineTune: arm("fine-tune", 0.88)},
+		FrozenGain: 0.02, FineTuneGain: -0.02}
+	data, err := json.Marshal(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(data), `"frozen_gain":0.02`) || !strings.Contains(string(data), `"head":["fc1","fc2"]`) {
+		t.Errorf("JSON %s lacks the gain or the config", data)
+	}
+	s := r.Summary()
+	for _, want := range []string{"scratch", "frozen backbone", "fine-tune", "frozen backbone +2.0 points, fine-tune -2.0 points"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("summary lacks %q:\n%s", want, s)
+		}
 	}
 }

@@ -25,6 +25,8 @@ const (
 	// maxDeflateRatio bounds a compressed zip record's claimed expansion (deflate cannot exceed
 	// about 1032:1), so a lying header cannot make us allocate more than the file could hold.
 	maxDeflateRatio = 1100
+	// maxLegacyBytes bounds a legacy-format checkpoint, which is read into memory whole.
+	maxLegacyBytes = 8 << 30
 )
 
 // Tensor is one tensor of a PyTorch checkpoint, converted to float32 in row-major (C) order.
@@ -57,8 +59,9 @@ type StateDict struct {
 	Tensors map[string]*Tensor
 }
 
-// ReadStateDict reads a PyTorch checkpoint written by torch.save in the zip format (PyTorch 1.6 and
-// later, including torchvision's published weights) and returns its state dict. A checkpoint that
+// ReadStateDict reads a PyTorch checkpoint written by torch.save, in the zip format (PyTorch 1.6 and
+// later) or the legacy format (earlier versions; torchvision's older weight files such as
+// vgg16-397923af.pth), and returns its state dict. A checkpoint that
 // wraps the state dict in a dict under "state_dict" or "model" is unwrapped. No Python is involved:
 // the pickle is decoded by github.com/nlpodyssey/gopickle, accepting only the classes a state dict
 // uses (tensors, storages, OrderedDict), so a checkpoint cannot run code.
@@ -79,7 +82,8 @@ func ReadStateDict(filename string) (*StateDict, error) {
 	return sd, nil
 }
 
-// DecodeStateDict decodes a PyTorch zip checkpoint of the given size read from r; see ReadStateDict.
+// DecodeStateDict decodes a PyTorch checkpoint (zip or legacy format) of the given size read from
+// r; see ReadStateDict.
 // Malformed input of any kind returns an error, never a panic.
 func DecodeStateDict(r io.ReaderAt, size int64) (sd *StateDict, err error) {
 	defer func() {
@@ -87,10 +91,24 @@ func DecodeStateDict(r io.ReaderAt, size int64) (sd *StateDict, err error) {
 			sd, err = nil, fmt.Errorf("malformed checkpoint: %v", p)
 		}
 	}()
+	head := make([]byte, 2)
+	if _, err := r.ReadAt(head, 0); err != nil {
+		return nil, fmt.Errorf("not a PyTorch checkpoint: %w", err)
+	}
+	if head[0] == 0x80 && head[1] >= 2 { // A pickle: PyTorch's legacy format.
+		if size > maxLegacyBytes {
+			return nil, fmt.Errorf("legacy checkpoint of %d bytes, more than the %d allowed", size, int64(maxLegacyBytes))
+		}
+		data := make([]byte, size)
+		if _, err := r.ReadAt(data, 0); err != nil {
+			return nil, err
+		}
+		return decodeLegacy(data)
+	}
 	zr, err := zip.NewReader(r, size)
 	if err != nil {
 		if errors.Is(err, zip.ErrFormat) {
-			return nil, fmt.Errorf("not a PyTorch zip checkpoint (torch.save with PyTorch >= 1.6): %w", err)
+			return nil, fmt.Errorf("not a PyTorch checkpoint (neither a zip archive nor the legacy format): %w", err)
 		}
 		return nil, err
 	}

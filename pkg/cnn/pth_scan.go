@@ -39,31 +39,38 @@ var pickleOpcodes = func() map[byte]pickleArg {
 // length-prefixed argument and frame fits inside the data, so that decoding it cannot be made to
 // allocate more than the stream's own size. It requires a STOP opcode.
 func scanPickle(data []byte) error {
+	_, err := pickleLength(data)
+	return err
+}
+
+// pickleLength is scanPickle that also returns the length of the first pickle in data, up to and
+// including its STOP opcode, for files that hold several pickles one after the other.
+func pickleLength(data []byte) (int, error) {
 	pos := 0
 	for pos < len(data) {
 		op := data[pos]
 		arg, ok := pickleOpcodes[op]
 		if !ok {
-			return fmt.Errorf("unknown pickle opcode 0x%02x at byte %d", op, pos)
+			return 0, fmt.Errorf("unknown pickle opcode 0x%02x at byte %d", op, pos)
 		}
 		pos++
 		if op == '.' {
-			return nil
+			return pos, nil
 		}
 		switch {
 		case op == 0x95: // FRAME: an 8-byte size; the framed opcodes follow inline.
 			if pos+8 > len(data) {
-				return fmt.Errorf("truncated pickle frame at byte %d", pos)
+				return 0, fmt.Errorf("truncated pickle frame at byte %d", pos)
 			}
 			if size := binary.LittleEndian.Uint64(data[pos:]); size > uint64(len(data)-pos-8) {
-				return fmt.Errorf("pickle frame of %d bytes at byte %d overruns the %d-byte stream", size, pos, len(data))
+				return 0, fmt.Errorf("pickle frame of %d bytes at byte %d overruns the %d-byte stream", size, pos, len(data))
 			}
 			pos += 8
 		case arg.fixed > 0:
 			pos += arg.fixed
 		case arg.lenPrefix > 0:
 			if pos+arg.lenPrefix > len(data) {
-				return fmt.Errorf("truncated pickle length at byte %d", pos)
+				return 0, fmt.Errorf("truncated pickle length at byte %d", pos)
 			}
 			var n uint64
 			switch arg.lenPrefix {
@@ -76,18 +83,18 @@ func scanPickle(data []byte) error {
 			}
 			pos += arg.lenPrefix
 			if n > uint64(len(data)-pos) {
-				return fmt.Errorf("pickle argument of %d bytes at byte %d overruns the %d-byte stream", n, pos, len(data))
+				return 0, fmt.Errorf("pickle argument of %d bytes at byte %d overruns the %d-byte stream", n, pos, len(data))
 			}
 			pos += int(n)
 		case arg.lines > 0:
 			for range arg.lines {
 				nl := bytes.IndexByte(data[pos:], '\n')
 				if nl < 0 {
-					return fmt.Errorf("unterminated pickle line at byte %d", pos)
+					return 0, fmt.Errorf("unterminated pickle line at byte %d", pos)
 				}
 				pos += nl + 1
 			}
 		}
 	}
-	return fmt.Errorf("pickle stream of %d bytes has no STOP opcode", len(data))
+	return 0, fmt.Errorf("pickle stream of %d bytes has no STOP opcode", len(data))
 }

@@ -12,7 +12,13 @@ import (
 )
 
 func TestReadStateDictFormats(t *testing.T) {
-	sd, err := ReadStateDict(filepath.Join(weightsDir, "formats.pth"))
+	for _, file := range []string{"formats.pth", "formats_legacy.pth"} {
+		t.Run(file, func(t *testing.T) { checkFormats(t, file) })
+	}
+}
+
+func checkFormats(t *testing.T, file string) {
+	sd, err := ReadStateDict(filepath.Join(weightsDir, file))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,6 +96,10 @@ func pickleTensorView(numel, offset, size byte, global string) string {
 }
 
 func TestDecodeStateDictErrors(t *testing.T) {
+	legacy, err := os.ReadFile(filepath.Join(weightsDir, "formats_legacy.pth"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	longLen := make([]byte, 8)
 	binary.LittleEndian.PutUint64(longLen, 1<<40)
 	good := zipOf(t, "m/data.pkl", pickleTensorDict(2, 2, "torch._utils\n_rebuild_tensor_v2"), "m/data/0", "\x00\x00\x80?\x00\x00\x00@")
@@ -104,9 +114,12 @@ func TestDecodeStateDictErrors(t *testing.T) {
 		name, want string
 		data       []byte
 	}{
-		{"not a zip", "not a PyTorch zip checkpoint", []byte("hello, not a checkpoint")},
-		{"empty", "not a PyTorch zip checkpoint", nil},
-		{"truncated", "not a PyTorch zip checkpoint", good[:len(good)/2]},
+		{"not a zip", "not a PyTorch checkpoint", []byte("hello, not a checkpoint")},
+		{"empty", "not a PyTorch checkpoint", nil},
+		{"truncated", "not a PyTorch checkpoint", good[:len(good)/2]},
+		{"pickle without magic number", "no legacy magic number", []byte("\x80\x02K\x05.")},
+		{"legacy truncated", "legacy checkpoint", legacy[:len(legacy)-10]},
+		{"legacy without storage data", "legacy checkpoint", legacy[:len(legacy)-100]},
 		{"no data.pkl", "no data.pkl", zipOf(t, "m/other", "x")},
 		{"TorchScript", "TorchScript", zipOf(t, "m/data.pkl", ".", "m/constants.pkl", ".")},
 		{"code-running global refused", "refusing pickled global os.system",
@@ -152,7 +165,7 @@ func TestReadStateDictNamesFile(t *testing.T) {
 // FuzzDecodeStateDict feeds hostile and truncated archives to the checkpoint reader: it must return
 // an error or a state dict whose tensors agree with their shapes, and never panic or hang.
 func FuzzDecodeStateDict(f *testing.F) {
-	for _, name := range []string{"formats.pth", "wrapped.pth"} {
+	for _, name := range []string{"formats.pth", "wrapped.pth", "formats_legacy.pth"} {
 		data, err := os.ReadFile(filepath.Join(weightsDir, name))
 		if err != nil {
 			f.Fatal(err)

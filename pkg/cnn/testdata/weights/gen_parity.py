@@ -16,6 +16,7 @@ the buffers). Outputs:
     parity.pth   {"input112": [2,112,112,3], "input224": [1,224,224,3]  (NHWC, as the Go side feeds them),
                   "<model>/112": logits [2,10], "<model>/224": logits [1,10]}   (eval mode)
     formats.pth, wrapped.pth   reader test cases (strided views, dtypes, a wrapped state dict)
+    formats_legacy.pth   formats.pth's tensors in PyTorch's legacy (pre-1.6) format
     img224.png, img_wide.png, predict.pth   images and reference logits for `cvlessons predict`
 """
 import torch
@@ -160,7 +161,7 @@ def write_predict_cases(models):
 def write_format_cases():
     """Small checkpoints for the reader's unit tests; expected values follow from torch.arange."""
     base = torch.arange(10.0)
-    torch.save({
+    formats = {
         "transposed": torch.arange(6.0).reshape(2, 3).t(),  # strides (1, 3): a non-contiguous view
         "offset": base[4:7],                                # storage offset 4 into a 10-value storage
         "half": torch.tensor([1.5, -2.0], dtype=torch.float16),
@@ -168,7 +169,9 @@ def write_format_cases():
         "double": torch.tensor([[0.25]], dtype=torch.float64),
         "long": torch.tensor([7, -1], dtype=torch.int64),
         "scalar": torch.tensor(3.0),
-    }, "formats.pth")
+    }
+    torch.save(formats, "formats.pth")
+    torch.save(formats, "formats_legacy.pth", _use_new_zipfile_serialization=False)
     torch.save({"epoch": 3, "state_dict": {"fc.weight": torch.ones(2, 3), "fc.bias": torch.zeros(2)}},
                "wrapped.pth")
 
