@@ -70,27 +70,14 @@ func (b *Builder) BatchNormForTraining(operand, scale, offset backends.Op, epsil
 	return outs[0], outs[1], outs[2], nil
 }
 
-// sums adds, for every feature f, the values fn(f, x[i]) of its elements into acc[f] (float64),
-// splitting the outer axis over the workers.
-func (l bnLayout) sums(workers int, acc []float64, x []float32, fn func(f int, v float32) float64) {
+// accumulate runs row(part, o) for every index o of the outer axis, split over the workers, each
+// worker adding into its own per-feature partial sums, and adds the partials into acc.
+func (l bnLayout) accumulate(workers int, acc []float64, row func(part []float64, o int)) {
 	var mu sync.Mutex
 	parallelRanges(l.outer, workers, l.outer*l.features*l.inner >= nativeMinElements, func(from, to int) {
 		part := make([]float64, l.features)
 		for o := from; o < to; o++ {
-			row := x[o*l.features*l.inner : (o+1)*l.features*l.inner]
-			if l.inner == 1 {
-				for f, v := range row {
-					part[f] += fn(f, v)
-				}
-				continue
-			}
-			for f := 0; f < l.features; f++ {
-				var s float64
-				for _, v := range row[f*l.inner : (f+1)*l.inner] {
-					s += fn(f, v)
-				}
-				part[f] += s
-			}
+			row(part, o)
 		}
 		mu.Lock()
 		defer mu.Unlock()
@@ -100,16 +87,46 @@ func (l bnLayout) sums(workers int, acc []float64, x []float32, fn func(f int, v
 	})
 }
 
+// sumsOf adds into acc the per-feature sums of x·y (of x alone when y is nil) and, when mean is not
+// nil, of the squared deviations (x − mean)² instead.
+func (l bnLayout) sumsOf(workers int, acc []float64, x, y []float32, mean []float64) {
+	l.accumulate(workers, acc, func(part []float64, o int) {
+		for f := 0; f < l.features; f++ {
+			lo := (o*l.features + f) * l.inner
+			xs := x[lo : lo+l.inner]
+			var s float64
+			switch {
+			case mean != nil:
+				m := mean[f]
+				for _, v := range xs {
+					d := float64(v) - m
+					s += d * d
+				}
+			case y != nil:
+				ys := y[lo : lo+l.inner]
+				for i, v := range xs {
+					s += float64(v) * float64(ys[i])
+				}
+			default:
+				for _, v := range xs {
+					s += float64(v)
+				}
+			}
+			part[f] += s
+		}
+	})
+}
+
 // bnMoments writes the per-feature mean and biased variance of x (two passes, float64 sums).
 func bnMoments(x []float32, l bnLayout, mean, variance []float32, workers int) {
 	n := float64(l.outer * l.inner)
 	sum := make([]float64, l.features)
-	l.sums(workers, sum, x, func(_ int, v float32) float64 { return float64(v) })
+	l.sumsOf(workers, sum, x, nil, nil)
 	for f := range sum {
 		sum[f] /= n
 	}
 	sq := make([]float64, l.features)
-	l.sums(workers, sq, x, func(f int, v float32) float64 { d := float64(v) - sum[f]; return d * d })
+	l.sumsOf(workers, sq, x, nil, sum)
 	for f := range sum {
 		mean[f] = float32(sum[f])
 		variance[f] = float32(sq[f] / n)
@@ -154,9 +171,9 @@ func (b *Builder) BatchNormGradient(operand, scale, mean, variance, gradOutput b
 		for f := range rstd {
 			rstd[f] = 1 / math.Sqrt(float64(variance[f])+float64(epsilon))
 		}
-		// x̂ is recomputed from x; gy·x̂ sums need both, so pass over (x, gy) pairs by index.
+		// x̂ = (x − mean)·rstd, materialized once for the two passes that need it.
 		sumGy := make([]float64, l.features)
-		l.sums(workers, sumGy, gy, func(_ int, g float32) float64 { return float64(g) })
+		l.sumsOf(workers, sumGy, gy, nil, nil)
 		xhat := getScratch(len(x))
 		defer putScratch(xhat)
 		a, c := make([]float32, l.features), make([]float32, l.features)
@@ -165,15 +182,8 @@ func (b *Builder) BatchNormGradient(operand, scale, mean, variance, gradOutput b
 			c[f] = -mean[f] * a[f]
 		}
 		l.affine(workers, x, xhat, a, c)
-		prod := getScratch(len(x))
-		defer putScratch(prod)
-		parallelRanges(len(x), workers, len(x) >= nativeMinElements, func(from, to int) {
-			for i := from; i < to; i++ {
-				prod[i] = gy[i] * xhat[i]
-			}
-		})
 		sumGyXhat := make([]float64, l.features)
-		l.sums(workers, sumGyXhat, prod, func(_ int, v float32) float64 { return float64(v) })
+		l.sumsOf(workers, sumGyXhat, gy, xhat, nil)
 		for f := range sumGy {
 			gOffset[f], gScale[f] = float32(sumGy[f]), float32(sumGyXhat[f])
 		}

@@ -144,18 +144,38 @@ func (b *Builder) Where(condition, onTrue, onFalse backends.Op) (backends.Op, er
 	outs, err := b.nativeShadowed("Where", vs, func(ins, outs []any) error {
 		c, t, f, z := ins[0].([]bool), ins[1].([]float32), ins[2].([]float32), outs[0].([]float32)
 		parallelRanges(len(z), workers, true, func(from, to int) {
-			for i := from; i < to; i++ {
-				ti, fi := 0, 0
-				if tVec {
-					ti = i
+			switch {
+			case tVec && fVec:
+				for i := from; i < to; i++ {
+					if c[i] {
+						z[i] = t[i]
+					} else {
+						z[i] = f[i]
+					}
 				}
-				if fVec {
-					fi = i
+			case tVec:
+				for i, fv := from, f[0]; i < to; i++ {
+					if c[i] {
+						z[i] = t[i]
+					} else {
+						z[i] = fv
+					}
 				}
-				if c[i] {
-					z[i] = t[ti]
-				} else {
-					z[i] = f[fi]
+			case fVec:
+				for i, tv := from, t[0]; i < to; i++ {
+					if c[i] {
+						z[i] = tv
+					} else {
+						z[i] = f[i]
+					}
+				}
+			default:
+				for i, tv, fv := from, t[0], f[0]; i < to; i++ {
+					if c[i] {
+						z[i] = tv
+					} else {
+						z[i] = fv
+					}
 				}
 			}
 		})

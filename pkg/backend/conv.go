@@ -244,12 +244,16 @@ func (p *convPlan) im2col(buf, in []float32, r0, r1, c0, nc, rowsPerImage int) {
 				}
 				off += i * inSpStrides[d]
 			}
-			dst := row[t*nc : (t+1)*nc]
-			if inside {
+			switch {
+			case nc == 1 && inside:
+				row[t] = in[b*imageSize+off*p.inC+c0]
+			case nc == 1:
+				row[t] = 0
+			case inside:
 				src := b*imageSize + off*p.inC + c0
-				copy(dst, in[src:src+nc])
-			} else {
-				clear(dst)
+				copy(row[t*nc:(t+1)*nc], in[src:src+nc])
+			default:
+				clear(row[t*nc : (t+1)*nc])
 			}
 			for d := nsp - 1; d >= 0; d-- {
 				kIdx[d]++

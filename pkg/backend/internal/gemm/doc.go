@@ -9,7 +9,8 @@
 // is m×n. As in the reference BLAS, beta == 0 overwrites C without reading it (NaNs in C do not
 // propagate) and alpha == 0 or k == 0 reads neither A nor B. Elements of a slice outside its matrix
 // (padding past a row, when the leading dimension is longer) never change the result and C's padding
-// is never written. Sizes or slices that do not fit panic: they are programmer errors.
+// is never written. C must not share memory with A or B (not checked). Sizes or slices that do not
+// fit panic: they are programmer errors.
 //
 // A convolution lowered to im2col, with patches cols [M = batch*H*W, K = kh*kw*Cin], weights w
 // [K, Cout] and output y [M, Cout] (all row-major), is three calls (the benchmarks' shapes):
