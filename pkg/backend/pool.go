@@ -93,7 +93,7 @@ func newWindows(dims, outDims, window, stride []int, pads [][2]int, workers int)
 // each calls visit for every output position (in units of vec elements) with the offsets, within
 // the operand, of the window's taps that fall inside it (padding taps left out), in row-major tap
 // order. Output positions are split over the workers; visit must only write its own output.
-func (w *windows) each(visit func(out int, offsets []int)) {
+func (w *windows) each(visit func(out int, offsets []int, sc *windowScratch)) {
 	total := prodInts(w.outDims)
 	parallelRanges(total, w.workers, total*len(w.taps)*w.vec >= 1<<15, func(from, to int) {
 		rank := len(w.dims)
@@ -106,6 +106,7 @@ func (w *windows) each(visit func(out int, offsets []int)) {
 		}
 		start := make([]int, rank)
 		offsets := make([]int, 0, len(w.taps))
+		sc := &windowScratch{best: make([]float32, w.vec), winner: make([]int32, w.vec)}
 		for out := from; out < to; out++ {
 			for a := 0; a < rank; a++ {
 				start[a] = oidx[a]*w.stride[a] - w.pads[a][0]
@@ -123,7 +124,7 @@ func (w *windows) each(visit func(out int, offsets []int)) {
 				}
 				offsets = append(offsets, off*w.vec)
 			}
-			visit(out*w.vec, offsets)
+			visit(out*w.vec, offsets, sc)
 			for a := rank - 1; a >= 0; a-- {
 				oidx[a]++
 				if oidx[a] < w.outDims[a] {
@@ -133,6 +134,12 @@ func (w *windows) each(visit func(out int, offsets []int)) {
 			}
 		}
 	})
+}
+
+// windowScratch is per-goroutine working memory for a visit of windows.each.
+type windowScratch struct {
+	best   []float32
+	winner []int32
 }
 
 // parallelRanges splits [0, n) into one contiguous range per worker and runs fn on each, in
@@ -170,20 +177,35 @@ func selectAndScatterF32(x, src, out []float32, w *windows, isMax bool) {
 	if overlap {
 		ww.workers = 1
 	}
-	ww.each(func(s int, offsets []int) {
+	ww.each(func(s int, offsets []int, sc *windowScratch) {
 		if len(offsets) == 0 {
 			return
 		}
-		for c := 0; c < w.vec; c++ {
-			bestOff := offsets[0] + c
+		if w.vec == 1 {
+			bestOff := offsets[0]
 			best := x[bestOff]
 			for _, off := range offsets[1:] {
-				v := x[off+c]
-				if (isMax && v > best) || (!isMax && v < best) {
-					best, bestOff = v, off+c
+				if v := x[off]; (isMax && v > best) || (!isMax && v < best) {
+					best, bestOff = v, off
 				}
 			}
-			out[bestOff] += src[s+c]
+			out[bestOff] += src[s]
+			return
+		}
+		// Channels-last: scan the taps in order, comparing whole channel vectors, and remember for
+		// each channel which tap won.
+		best, winner := sc.best, sc.winner
+		copy(best, x[offsets[0]:offsets[0]+w.vec])
+		clear(winner)
+		for t, off := range offsets[1:] {
+			for c, v := range x[off : off+w.vec] {
+				if (isMax && v > best[c]) || (!isMax && v < best[c]) {
+					best[c], winner[c] = v, int32(t+1)
+				}
+			}
+		}
+		for c, t := range winner {
+			out[offsets[t]+c] += src[s+c]
 		}
 	})
 }
@@ -229,7 +251,7 @@ func (b *Builder) ReduceWindow(x backends.Op, reductionType backends.ReduceOpTyp
 	w := newWindows(vs[0].shape.Dimensions, outShape.Dimensions, window, strides_, pads, b.backend.workers)
 	outs, err := b.nativeShadowed("ReduceWindow", vs, func(ins, outs []any) error {
 		in, out := ins[0].([]float32), outs[0].([]float32)
-		w.each(func(o int, offsets []int) {
+		w.each(func(o int, offsets []int, _ *windowScratch) {
 			acc := out[o : o+w.vec]
 			init := float32(0)
 			switch reductionType {
