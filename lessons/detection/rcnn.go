@@ -301,7 +301,8 @@ const rcnnChunk = 128
 
 // EvaluateRCNN runs the trained R-CNN on the validation images and measures it: per image, selective
 // search, every proposal warped and classified, per-class box regression, class-wise NMS at
-// YOLONMSThreshold; then mAP@0.5, COCO mAP and images/s (everything from pixels to detections).
+// YOLONMSThreshold; then mAP@0.5, COCO mAP and images/s (everything from pixels to detections; the
+// graph is compiled before the clock starts).
 // It also returns each image's detections.
 func EvaluateRCNN(b backends.Backend, ctx *context.Context, cfg RCNNConfig, val *datasets.Detection) (ModelStats, [][]detect.Detection, error) {
 	exec, err := context.NewExec(b, ctx.Reuse(), func(ctx *context.Context, x *Node) (*Node, *Node) {
@@ -313,6 +314,9 @@ func EvaluateRCNN(b backends.Backend, ctx *context.Context, cfg RCNNConfig, val 
 	}
 	size := cfg.Warp * cfg.Warp
 	x := make([]float32, rcnnChunk*size)
+	if _, err := exec.Exec(tensors.FromFlatDataAndDimensions(x, rcnnChunk, cfg.Warp, cfg.Warp, 1)); err != nil {
+		return ModelStats{}, nil, fmt.Errorf("detection: R-CNN inference: %w", err) // compiles before the clock starts
+	}
 	dets := make([][]detect.Detection, val.Images.N)
 	proposals := 0
 	start := time.Now()
@@ -327,7 +331,10 @@ func EvaluateRCNN(b backends.Backend, ctx *context.Context, cfg RCNNConfig, val 
 			for k := range n {
 				copy(x[k*size:], detect.WarpRegion(img, boxes[s+k], cfg.Warp, cfg.Context))
 			}
-			res := exec.MustExec(tensors.FromFlatDataAndDimensions(x, rcnnChunk, cfg.Warp, cfg.Warp, 1))
+			res, err := exec.Exec(tensors.FromFlatDataAndDimensions(x, rcnnChunk, cfg.Warp, cfg.Warp, 1))
+			if err != nil {
+				return ModelStats{}, nil, fmt.Errorf("detection: R-CNN inference: %w", err)
+			}
 			p, err := tensors.CopyFlatData[float32](res[0])
 			if err != nil {
 				return ModelStats{}, nil, err

@@ -20,21 +20,22 @@ type DetectorConfig struct {
 	// TrainImages and ValImages are the sizes of the training set (seed 1) and of the fixed validation
 	// split (datasets.DigitDetection).
 	TrainImages, ValImages int
-	// YOLO and RCNN size the two models.
-	YOLO YOLOConfig
-	RCNN RCNNConfig
+	// YOLO, RCNN and FastRCNN size the three models; FastRCNN.Steps = 0 leaves Fast R-CNN out.
+	YOLO     YOLOConfig
+	RCNN     RCNNConfig
+	FastRCNN FastRCNNConfig
 	// Progress, when not nil, receives progress lines.
 	Progress io.Writer `json:"-"`
 }
 
 // DetectorsQuick is the quick preset: a few minutes on two busy CPU cores for both models.
 func DetectorsQuick() DetectorConfig {
-	return DetectorConfig{TrainImages: 2000, ValImages: 100, YOLO: YOLOQuick(), RCNN: RCNNQuick()}
+	return DetectorConfig{TrainImages: 2000, ValImages: 100, YOLO: YOLOQuick(), RCNN: RCNNQuick(), FastRCNN: FastRCNNQuick()}
 }
 
 // DetectorsFull is the classroom preset.
 func DetectorsFull() DetectorConfig {
-	return DetectorConfig{TrainImages: 5000, ValImages: 300, YOLO: YOLOFull(), RCNN: RCNNFull()}
+	return DetectorConfig{TrainImages: 5000, ValImages: 300, YOLO: YOLOFull(), RCNN: RCNNFull(), FastRCNN: FastRCNNFull()}
 }
 
 // DetectorsFor returns the preset's configuration.
@@ -47,7 +48,7 @@ func DetectorsFor(p lessons.Preset) DetectorConfig {
 
 // DetectorReport holds what the trained detectors measured.
 type DetectorReport struct {
-	// Models are the table's rows: YOLO v1, then R-CNN.
+	// Models are the table's rows: YOLO v1, R-CNN, then Fast R-CNN when trained.
 	Models []ModelStats `json:"models"`
 	// Speedup is R-CNN's time per image divided by YOLO's.
 	Speedup float64 `json:"yolo_speedup"`
@@ -58,23 +59,28 @@ type DetectorReport struct {
 	// Objects is the number of validation digits.
 	Objects int `json:"objects"`
 	// YOLOLosses and RCNNLosses are the training losses per step.
-	YOLOLosses []float64 `json:"-"`
-	RCNNLosses []float64 `json:"-"`
+	YOLOLosses     []float64 `json:"-"`
+	RCNNLosses     []float64 `json:"-"`
+	FastRCNNLosses []float64 `json:"-"`
 
 	cfg              DetectorConfig
 	backend          backends.Backend
 	yoloCtx, rcnnCtx *context.Context
+	fastCtx          *context.Context
 	val              *datasets.Detection
 }
 
 // String prints the accuracy/speed table.
 func (r *DetectorReport) String() string {
-	s := fmt.Sprintf("%-8s %8s %10s %10s %12s %10s\n", "model", "mAP@0.5", "COCO mAP", "images/s", "ms/image", "proposals")
+	s := fmt.Sprintf("%-10s %8s %9s %10s %9s %10s %8s\n", "model", "mAP@0.5", "COCO mAP", "images/s", "ms/image", "proposals", "train s")
 	for _, m := range r.Models {
-		s += fmt.Sprintf("%-8s %8.3f %10.3f %10.1f %12.1f %10.0f\n", m.Model, m.MeanAP50, m.COCOMeanAP, m.ImagesPerSecond, m.MillisPerImage(), m.ProposalsPerImage)
+		s += fmt.Sprintf("%-10s %8.3f %9.3f %10.1f %9.1f %10.0f %8.0f\n", m.Model, m.MeanAP50, m.COCOMeanAP, m.ImagesPerSecond,
+			m.MillisPerImage(), m.ProposalsPerImage, m.TrainSeconds)
 	}
-	return s + fmt.Sprintf("YOLO is %.0fx faster per image; its NMS: %d boxes (%d duplicates) -> %d boxes (%d duplicates)\n",
-		r.Speedup, r.YOLOBeforeNMS.Detections, r.YOLOBeforeNMS.Duplicates, r.YOLOAfterNMS.Detections, r.YOLOAfterNMS.Duplicates)
+	return s + fmt.Sprintf("YOLO is %.0fx faster per image than R-CNN; YOLO before NMS: %d boxes (%d duplicates, mAP@0.5 %.3f), "+
+		"after: %d boxes (%d duplicates, mAP@0.5 %.3f)\n",
+		r.Speedup, r.YOLOBeforeNMS.Detections, r.YOLOBeforeNMS.Duplicates, r.YOLOBeforeNMS.MeanAP,
+		r.YOLOAfterNMS.Detections, r.YOLOAfterNMS.Duplicates, r.YOLOAfterNMS.MeanAP)
 }
 
 // RunDetectors trains YOLO and R-CNN and measures both on the validation images.
@@ -123,6 +129,24 @@ func RunDetectors(cfg DetectorConfig) (*DetectorReport, error) {
 	rcnn.TrainSeconds = rcnnTrain
 	r.Models = []ModelStats{yolo, rcnn}
 	r.Speedup = rcnn.MillisPerImage() / yolo.MillisPerImage()
+
+	if fc := cfg.FastRCNN; fc.Steps > 0 {
+		start = time.Now()
+		fastRegions := regions
+		if fc.TrainImages != cfg.RCNN.TrainImages || fc.MaxProposals != cfg.RCNN.MaxProposals {
+			fastRegions = LabelTrainingRegions(trainSet, fc.TrainImages, fc.MaxProposals, fc.SelectiveSearch)
+		}
+		if r.fastCtx, r.FastRCNNLosses, err = TrainFastRCNN(b, fc, trainSet, fastRegions, cfg.Progress); err != nil {
+			return nil, err
+		}
+		fastTrain := time.Since(start).Seconds()
+		fast, _, err := EvaluateFastRCNN(b, r.fastCtx, fc, val)
+		if err != nil {
+			return nil, err
+		}
+		fast.TrainSeconds = fastTrain
+		r.Models = append(r.Models, fast)
+	}
 	return r, nil
 }
 

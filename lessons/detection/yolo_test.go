@@ -10,8 +10,9 @@ import (
 )
 
 // TestTrainYOLOSmoke trains a tiny YOLO for a few steps: the loss must be finite and fall, and
-// PredictYOLO must return one prediction of Grid.Len() values in (0, 1) per image. It checks the
-// wiring, not the accuracy (TestYOLOProbe measures that).
+// PredictYOLO must return one prediction of Grid.Len() values per image, box x, y, w, h in (0, 1) and
+// class probabilities summing to 1. It checks the wiring, not the accuracy (TestRunDetectorsQuick and
+// TestYOLOProbe measure that).
 func TestTrainYOLOSmoke(t *testing.T) {
 	b, err := backend.New()
 	if err != nil {
@@ -32,8 +33,8 @@ func TestTrainYOLOSmoke(t *testing.T) {
 			t.Fatalf("loss at step %d is %v", i, l)
 		}
 	}
-	// The untrained sigmoid outputs sit near 0.5, so the no-object confidence term alone is large;
-	// a few Adam steps must cut the loss clearly.
+	// The untrained linear confidences are far from 0 in most cells, so the no-object term alone is
+	// large; a few Adam steps must cut the loss clearly.
 	if first, last := losses[0], losses[len(losses)-1]; !(last < 0.8*first) {
 		t.Errorf("loss %.3f -> %.3f over %d steps, want a fall of more than 20%%", first, last, cfg.Steps)
 	}
@@ -44,13 +45,26 @@ func TestTrainYOLOSmoke(t *testing.T) {
 	if len(preds) != val.Images.N {
 		t.Fatalf("%d predictions for %d images", len(preds), val.Images.N)
 	}
+	g := cfg.Grid
 	for _, p := range preds {
-		if len(p) != cfg.Grid.Len() {
-			t.Fatalf("prediction of %d values, want %d", len(p), cfg.Grid.Len())
+		if len(p) != g.Len() {
+			t.Fatalf("prediction of %d values, want %d", len(p), g.Len())
 		}
-		for _, v := range p {
-			if !(v > 0 && v < 1) {
-				t.Fatalf("prediction value %v outside (0, 1)", v)
+		for cell := range g.S * g.S {
+			c := p[cell*g.CellLen() : (cell+1)*g.CellLen()]
+			for b := range g.B {
+				for _, v := range c[5*b : 5*b+4] {
+					if !(v > 0 && v < 1) {
+						t.Fatalf("cell %d box %d: x, y, w, h %v, want each in (0, 1)", cell, b, c[5*b:5*b+4])
+					}
+				}
+			}
+			var sum float32
+			for _, v := range c[5*g.B:] {
+				sum += v
+			}
+			if math.Abs(float64(sum)-1) > 1e-4 {
+				t.Fatalf("cell %d: class probabilities sum to %v, want 1", cell, sum)
 			}
 		}
 	}

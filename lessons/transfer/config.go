@@ -8,44 +8,52 @@ import (
 
 // Config sizes a run of Part A.
 type Config struct {
-	// Seed fixes the subsets, the shuffling and the initial weights.
+	// Seed fixes the subsets, the shuffling and the initial weights of the whole run.
 	Seed int64 `json:"seed"`
+	// Channels are the widths of Net's convolutions.
+	Channels []int `json:"channels"`
+	// Pool is Net.Pool: the side of the grid the last feature map is averaged down to.
+	Pool int `json:"pool"`
 	// PretrainImages is the number of source-task (classes 0-4) training images; PretrainSteps the
-	// Adam steps spent on them.
-	PretrainImages int `json:"pretrain_images"`
-	PretrainSteps  int `json:"pretrain_steps"`
-	// TargetPerClass is the number of labelled training images per target class (classes 5-9);
-	// TestImages the number of target-class test images the arms are measured on.
-	TargetPerClass int `json:"target_per_class"`
-	TestImages     int `json:"test_images"`
-	// Steps is the number of Adam steps of each arm, BatchSize the mini-batch size of all training.
+	// Adam steps spent on them at PretrainLR.
+	PretrainImages int     `json:"pretrain_images"`
+	PretrainSteps  int     `json:"pretrain_steps"`
+	PretrainLR     float64 `json:"pretrain_lr"`
+	// Shots are the numbers of labelled training images per target class (classes 5-9), one point
+	// of the learning curve each; Repeats is the number of random labelled subsets (each with its own
+	// initializations) every point averages. A repeat's subsets are nested: the 20 images of a class
+	// include its 5.
+	Shots   []int `json:"shots"`
+	Repeats int   `json:"repeats"`
+	// TestImages is the number of target-class test images the arms are measured on.
+	TestImages int `json:"test_images"`
+	// Steps is the number of Adam steps of every arm at every point; BatchSize the mini-batch size
+	// (capped at the number of labelled images).
 	Steps     int `json:"steps"`
 	BatchSize int `json:"batch_size"`
-	// LearningRate is Adam's step size for the pretraining, the scratch arm and every head;
-	// BackboneScale multiplies it for the backbone of the fine-tuned arm.
-	LearningRate  float64 `json:"learning_rate"`
+	// ScratchLR is the scratch arm's Adam step size, HeadLR that of the new head of both transfer
+	// arms; BackboneScale multiplies HeadLR for the backbone of the fine-tuned arm.
+	ScratchLR     float64 `json:"scratch_lr"`
+	HeadLR        float64 `json:"head_lr"`
 	BackboneScale float64 `json:"backbone_scale"`
-	// Head lists the layers of cnn.SmallCNN that the transfer arms replace with new, randomly
-	// initialized ones; the rest is the backbone.
-	Head []string `json:"head"`
-	// EvalEvery is the period, in steps, of the learning curves.
-	EvalEvery int `json:"eval_every"`
 	// OutDir, when not empty, receives the figures.
 	OutDir string `json:"-"`
-	// Progress, when not nil, receives training progress.
+	// Progress, when not nil, receives one line per trained arm.
 	Progress io.Writer `json:"-"`
 }
 
 // Quick is the preset for tests and CI.
 func Quick() Config {
-	return Config{Seed: 1, PretrainImages: 5000, PretrainSteps: 200, TargetPerClass: 40, TestImages: 500,
-		Steps: 60, BatchSize: 25, LearningRate: 0.002, BackboneScale: 0.1, Head: []string{"fc1", "fc2"}, EvalEvery: 10}
+	return Config{Seed: 1, Channels: []int{32, 64, 96}, Pool: 1, PretrainImages: 6000, PretrainSteps: 300, PretrainLR: 0.003,
+		Shots: []int{5, 20, 100}, Repeats: 3, TestImages: 1000, Steps: 60, BatchSize: 25,
+		ScratchLR: 0.003, HeadLR: 0.01, BackboneScale: 0.1}
 }
 
-// Full is the classroom preset: more pretraining and the whole target test set.
+// Full is the classroom preset: longer pretraining, more repeats and the whole target test set.
 func Full() Config {
-	return Config{Seed: 1, PretrainImages: 30000, PretrainSteps: 1500, TargetPerClass: 40, TestImages: 5000,
-		Steps: 200, BatchSize: 25, LearningRate: 0.002, BackboneScale: 0.1, Head: []string{"fc1", "fc2"}, EvalEvery: 10}
+	return Config{Seed: 1, Channels: []int{32, 64, 96}, Pool: 1, PretrainImages: 30000, PretrainSteps: 1500, PretrainLR: 0.003,
+		Shots: []int{5, 10, 20, 50, 100, 200}, Repeats: 5, TestImages: 5000, Steps: 100, BatchSize: 25,
+		ScratchLR: 0.003, HeadLR: 0.01, BackboneScale: 0.1}
 }
 
 // ConfigFor returns the preset's configuration.

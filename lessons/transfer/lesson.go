@@ -16,11 +16,12 @@ type Report struct {
 	Backend string `json:"backend"`
 	// Config is the configuration that ran.
 	Config Config `json:"config"`
-	// PartA holds the three arms.
+	// PartA holds the learning curve of the three arms.
 	PartA *PartA `json:"part_a"`
-	// FrozenGain and FineTuneGain are the arms' final accuracies minus the scratch arm's.
-	FrozenGain   float64 `json:"frozen_gain"`
-	FineTuneGain float64 `json:"fine_tune_gain"`
+	// FrozenGain and FineTuneGain are the transfer arms' gains over scratch at the first (fewest
+	// labels) point of the curve: the lesson's headline.
+	FrozenGain   Gain `json:"frozen_gain"`
+	FineTuneGain Gain `json:"fine_tune_gain"`
 	// FigurePaths lists the PNG files written.
 	FigurePaths []string `json:"figures,omitempty"`
 }
@@ -29,18 +30,41 @@ type Report struct {
 func (r Report) Summary() string {
 	var sb strings.Builder
 	a := r.PartA
-	fmt.Fprintf(&sb, "transfer (part A): pretrained on Fashion-MNIST classes 0-4 (accuracy %.1f%% on their test images), backend %q\n",
-		100*a.SourceAccuracy, r.Backend)
-	fmt.Fprintf(&sb, "  classes 5-9 from %d labelled images, %d steps each, measured on %d test images:\n",
-		a.TargetTrain, r.Config.Steps, a.TargetTest)
-	fmt.Fprintf(&sb, "  %-16s %9s %9s %11s %11s %8s\n", "arm", "at start", "final", "trainable", "frozen", "seconds")
-	for _, arm := range []Arm{a.Scratch, a.Frozen, a.FineTune} {
-		fmt.Fprintf(&sb, "  %-16s %8.1f%% %8.1f%% %11d %11d %8.0f\n", arm.Name, 100*arm.Curve[0].Accuracy, 100*arm.Accuracy,
-			arm.Trainable, arm.Frozen, arm.Seconds)
+	c := r.Config
+	fmt.Fprintf(&sb, "transfer (part A): Net %v pretrained on Fashion-MNIST classes 0-4 (%.1f%% on their test images), backend %q\n",
+		c.Channels, 100*a.SourceAccuracy, r.Backend)
+	fmt.Fprintf(&sb, "  classes 5-9: %d Adam steps per arm, mean ± std over %d labelled subsets, %d test images\n",
+		c.Steps, c.Repeats, a.TargetTest)
+	fmt.Fprintf(&sb, "  (scratch lr %g; head lr %g; fine-tune backbone lr %g; new head: %s of %s parameters train when frozen)\n",
+		c.ScratchLR, c.HeadLR, c.HeadLR*c.BackboneScale, groupDigits(a.HeadParams), groupDigits(a.Params))
+	fmt.Fprintf(&sb, "  %9s %15s %15s %15s %17s %17s\n", "per class", "scratch", "frozen", "fine-tune", "frozen gain", "fine-tune gain")
+	for _, p := range a.Curve {
+		fmt.Fprintf(&sb, "  %9d %15s %15s %15s %17s %17s\n", p.PerClass, pct(p.Scratch), pct(p.Frozen), pct(p.FineTune),
+			gainText(p.FrozenGain), gainText(p.FineTuneGain))
 	}
-	fmt.Fprintf(&sb, "  transfer gain over scratch: frozen backbone %+.1f points, fine-tune %+.1f points",
-		100*r.FrozenGain, 100*r.FineTuneGain)
+	fmt.Fprintf(&sb, "  (gain: mean and, in brackets, smallest of the paired per-subset differences, in points)\n")
+	fmt.Fprintf(&sb, "  transfer gain over scratch with %d labelled images per class: frozen backbone %+.1f points, fine-tune %+.1f points",
+		a.Curve[0].PerClass, 100*r.FrozenGain.Mean, 100*r.FineTuneGain.Mean)
 	return sb.String()
+}
+
+// pct formats an arm's mean and standard deviation in percent.
+func pct(a ArmResult) string {
+	return fmt.Sprintf("%.1f ± %.1f%%", 100*a.Mean, 100*a.Std)
+}
+
+// gainText formats a gain in points: "+12.3 [+8.1]".
+func gainText(g Gain) string {
+	return fmt.Sprintf("%+.1f [%+.1f]", 100*g.Mean, 100*g.Min)
+}
+
+// groupDigits writes n with thousands separators.
+func groupDigits(n int) string {
+	s := fmt.Sprint(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
 }
 
 // Figures implements lessons.Result.
@@ -49,19 +73,18 @@ func (r Report) Figures() []string { return r.FigurePaths }
 // CurvesPNG is the learning-curve figure written to Config.OutDir.
 const CurvesPNG = "transfer_curves.png"
 
-// CurveFigure draws the three arms' target test accuracy against the training step.
+// CurveFigure draws the three arms' mean target test accuracy against the number of labelled
+// images per class.
 func (r Report) CurveFigure() (*plot.Figure, error) {
-	var series []plot.Series
-	for _, a := range []Arm{r.PartA.Scratch, r.PartA.Frozen, r.PartA.FineTune} {
-		s := plot.Series{Name: a.Name}
-		for _, p := range a.Curve {
-			s.X = append(s.X, float64(p.Step))
-			s.Y = append(s.Y, p.Accuracy)
+	series := []plot.Series{{Name: "scratch"}, {Name: "frozen backbone"}, {Name: "fine-tune"}}
+	for _, p := range r.PartA.Curve {
+		for i, a := range []ArmResult{p.Scratch, p.Frozen, p.FineTune} {
+			series[i].X = append(series[i].X, float64(p.PerClass))
+			series[i].Y = append(series[i].Y, a.Mean)
 		}
-		series = append(series, s)
 	}
-	title := fmt.Sprintf("Fashion-MNIST classes 5-9 from %d images", r.PartA.TargetTrain)
-	return plot.Lines(plot.Labels{Title: title, X: "step", Y: "test accuracy"}, series)
+	title := fmt.Sprintf("Fashion-MNIST classes 5-9, mean of %d subsets", r.Config.Repeats)
+	return plot.Lines(plot.Labels{Title: title, X: "labelled images per class", Y: "test accuracy"}, series)
 }
 
 // Run runs Part A and, when cfg.OutDir is set, writes the learning curves.
@@ -71,7 +94,7 @@ func Run(cfg Config) (Report, error) {
 		return Report{}, err
 	}
 	r := Report{Backend: backendName, Config: cfg, PartA: a,
-		FrozenGain: a.Frozen.Accuracy - a.Scratch.Accuracy, FineTuneGain: a.FineTune.Accuracy - a.Scratch.Accuracy}
+		FrozenGain: a.Curve[0].FrozenGain, FineTuneGain: a.Curve[0].FineTuneGain}
 	if cfg.OutDir != "" {
 		if err := os.MkdirAll(cfg.OutDir, 0o755); err != nil {
 			return r, fmt.Errorf("transfer: %w", err)

@@ -2,6 +2,7 @@ package transfer
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"time"
 
@@ -13,46 +14,64 @@ import (
 	"github.com/cvlessons/cvlessons/pkg/cnn"
 )
 
-// Point is one evaluation on the target test images.
-type Point struct {
-	Step     int     `json:"step"`
-	Accuracy float64 `json:"accuracy"`
+// ArmResult is one way of learning the target classes at one point of the learning curve.
+type ArmResult struct {
+	// Accuracies are the final target test accuracies, one per repeat (labelled subset).
+	Accuracies []float64 `json:"accuracies"`
+	// Mean and Std are their mean and sample standard deviation.
+	Mean float64 `json:"mean"`
+	Std  float64 `json:"std"`
 }
 
-// Arm is one way of learning the target classes.
-type Arm struct {
-	// Name is "scratch", "frozen backbone" or "fine-tune".
-	Name string `json:"name"`
-	// Curve is the target test accuracy at step 0 and every EvalEvery steps.
-	Curve []Point `json:"curve"`
-	// Accuracy is the final target test accuracy; TrainAccuracy the mean over the last epoch.
-	Accuracy      float64 `json:"accuracy"`
-	TrainAccuracy float64 `json:"train_accuracy"`
-	// Trainable and Frozen count the parameters that trained and those that did not.
-	Trainable int `json:"trainable"`
-	Frozen    int `json:"frozen"`
-	// Seconds is the training time.
-	Seconds float64 `json:"seconds"`
+// Gain is a transfer arm's accuracy minus the scratch arm's, paired by repeat (same labelled images).
+type Gain struct {
+	// Mean is the mean over the repeats; Min the smallest single-repeat difference.
+	Mean float64 `json:"mean"`
+	Min  float64 `json:"min"`
+}
+
+// CurvePoint is what the three arms reached with PerClass labelled images per target class.
+type CurvePoint struct {
+	PerClass int       `json:"per_class"`
+	Scratch  ArmResult `json:"scratch"`
+	Frozen   ArmResult `json:"frozen"`
+	FineTune ArmResult `json:"fine_tune"`
+	// FrozenGain and FineTuneGain compare each transfer arm with scratch.
+	FrozenGain   Gain `json:"frozen_gain"`
+	FineTuneGain Gain `json:"fine_tune_gain"`
 }
 
 // PartA is what Part A measured.
 type PartA struct {
-	// SourceAccuracy is the pretrained network's accuracy on held-out test images of classes 0-4.
+	// SourceAccuracy is the pretrained network's accuracy on test images of classes 0-4.
 	SourceAccuracy float64 `json:"source_accuracy"`
-	// TargetTrain and TargetTest are the numbers of target-class training and test images.
-	TargetTrain int `json:"target_train"`
-	TargetTest  int `json:"target_test"`
-	// Scratch, Frozen and FineTune are the three arms.
-	Scratch  Arm `json:"scratch"`
-	Frozen   Arm `json:"frozen"`
-	FineTune Arm `json:"fine_tune"`
+	// TargetTest is the number of target-class test images.
+	TargetTest int `json:"target_test"`
+	// Curve has one point per Config.Shots entry, in that order.
+	Curve []CurvePoint `json:"curve"`
+	// Params is the whole network's parameter count; HeadParams the new head's (the frozen arm's
+	// trainable parameters).
+	Params     int `json:"params"`
+	HeadParams int `json:"head_params"`
 	// FrozenParams is the frozen arm's parameter listing, printed like the note's params_to_update.
 	FrozenParams string `json:"frozen_params"`
+	// Seconds is the time spent training and evaluating the arms, pretraining excluded;
+	// PretrainSeconds the pretraining's.
+	Seconds         float64 `json:"seconds"`
+	PretrainSeconds float64 `json:"pretrain_seconds"`
 }
 
-// split draws the lesson's subsets: source-task training and test images (classes 0-4, labels
-// kept) and target-task training and test images (classes 5-9, relabelled 0-4).
-func split(cfg Config, train, test *datasets.Images) (src, srcTest, tgt, tgtTest *cnn.Examples) {
+// pools draws the lesson's images: source-task training and test images (classes 0-4, labels
+// kept), for every repeat the labelled target images of each class (classes 5-9 relabelled 0-4;
+// the first n of a class are its n-shot subset), and target test images.
+type pools struct {
+	src, srcTest, tgtTest *cnn.Examples
+	// tgt[r] holds repeat r's labelled images, class by class, maxShots per class.
+	tgt      []*cnn.Examples
+	maxShots int
+}
+
+func drawPools(cfg Config, train, test *datasets.Images) pools {
 	rng := rand.New(rand.NewPCG(uint64(cfg.Seed), 0x7472616e73))
 	pick := func(d *datasets.Images, keep func(label int) bool, n int) []int {
 		var idx []int
@@ -64,15 +83,21 @@ func split(cfg Config, train, test *datasets.Images) (src, srcTest, tgt, tgtTest
 		return idx
 	}
 	source := func(l int) bool { return l < 5 }
-	src = examples(train, pick(train, source, cfg.PretrainImages), 0)
-	srcTest = examples(test, pick(test, source, cfg.TestImages), 0)
-	var tgtIdx []int
-	for c := 5; c < 10; c++ {
-		tgtIdx = append(tgtIdx, pick(train, func(l int) bool { return l == c }, cfg.TargetPerClass)...)
+	p := pools{maxShots: 0}
+	for _, n := range cfg.Shots {
+		p.maxShots = max(p.maxShots, n)
 	}
-	tgt = examples(train, tgtIdx, 5)
-	tgtTest = examples(test, pick(test, func(l int) bool { return l >= 5 }, cfg.TestImages), 5)
-	return src, srcTest, tgt, tgtTest
+	p.src = examples(train, pick(train, source, cfg.PretrainImages), 0)
+	p.srcTest = examples(test, pick(test, source, cfg.TestImages), 0)
+	p.tgtTest = examples(test, pick(test, func(l int) bool { return l >= 5 }, cfg.TestImages), 5)
+	for range cfg.Repeats {
+		var idx []int
+		for c := 5; c < 10; c++ {
+			idx = append(idx, pick(train, func(l int) bool { return l == c }, p.maxShots)...)
+		}
+		p.tgt = append(p.tgt, examples(train, idx, 5))
+	}
+	return p
 }
 
 // examples copies the images at idx into cnn.Examples, subtracting shift from the labels.
@@ -85,8 +110,25 @@ func examples(d *datasets.Images, idx []int, shift int) *cnn.Examples {
 	return &cnn.Examples{Pixels: sub.Pixels, Labels: labels, N: sub.N, Height: sub.Height, Width: sub.Width, Channels: sub.Channels}
 }
 
-// RunPartA pretrains on classes 0-4 and learns classes 5-9 the three ways.
+// shots returns the first n examples of each of the 5 classes of e, which holds per examples per
+// class, class by class.
+func shots(e *cnn.Examples, per, n int) *cnn.Examples {
+	size := e.Height * e.Width * e.Channels
+	out := &cnn.Examples{N: 5 * n, Height: e.Height, Width: e.Width, Channels: e.Channels}
+	for c := range 5 {
+		lo, hi := c*per, c*per+n
+		out.Pixels = append(out.Pixels, e.Pixels[lo*size:hi*size]...)
+		out.Labels = append(out.Labels, e.Labels[lo:hi]...)
+	}
+	return out
+}
+
+// RunPartA pretrains Net on classes 0-4, then learns classes 5-9 the three ways at every point of
+// the learning curve, Repeats times each.
 func RunPartA(cfg Config) (*PartA, string, error) {
+	if len(cfg.Shots) == 0 || cfg.Repeats < 1 || len(cfg.Channels) == 0 {
+		return nil, "", fmt.Errorf("transfer: config needs Shots, Channels and Repeats >= 1, got %v, %v, %d", cfg.Shots, cfg.Channels, cfg.Repeats)
+	}
 	b, err := backend.NewLogged(nil)
 	if err != nil {
 		return nil, "", err
@@ -99,71 +141,117 @@ func RunPartA(cfg Config) (*PartA, string, error) {
 	if err != nil {
 		return nil, "", fmt.Errorf("transfer: %w", err)
 	}
-	src, srcTest, tgt, tgtTest := split(cfg, train, test)
-	model := (&cnn.SmallCNN{NumClasses: 5, BatchNorm: true}).Logits
-	trainCfg := cnn.TrainConfig{BatchSize: cfg.BatchSize, Optimizer: cnn.Adam, LearningRate: cfg.LearningRate,
-		Seed: cfg.Seed, Progress: cfg.Progress}
+	p := drawPools(cfg, train, test)
+	net := &Net{Channels: cfg.Channels, Pool: max(cfg.Pool, 1), NumClasses: 5}
 
 	// Pretraining on the source classes.
+	t0 := time.Now()
 	pre := context.New()
 	if err := pre.SetRNGStateFromSeed(cfg.Seed); err != nil {
 		return nil, "", err
 	}
-	preCfg := trainCfg
-	preCfg.Steps = cfg.PretrainSteps
-	if _, err := cnn.Train(b, pre, model, src, nil, preCfg); err != nil {
+	preCfg := cnn.TrainConfig{Steps: cfg.PretrainSteps, BatchSize: cfg.BatchSize, Optimizer: cnn.Adam,
+		LearningRate: cfg.PretrainLR, Schedule: cnn.Cosine, Seed: cfg.Seed}
+	if _, err := cnn.Train(b, pre, net.Logits, p.src, nil, preCfg); err != nil {
 		return nil, "", fmt.Errorf("transfer: pretraining: %w", err)
 	}
-	srcEval, err := cnn.Evaluate(b, pre, model, srcTest, 250)
+	srcEval, err := cnn.Evaluate(b, pre, net.Logits, p.srcTest, 250)
 	if err != nil {
 		return nil, "", err
 	}
-	r := &PartA{SourceAccuracy: srcEval.Accuracy, TargetTrain: tgt.N, TargetTest: tgtTest.N}
+	r := &PartA{SourceAccuracy: srcEval.Accuracy, TargetTest: p.tgtTest.N, PretrainSeconds: time.Since(t0).Seconds()}
+	progress(cfg, "pretrained on classes 0-4: %.1f%% test accuracy (%.0f s)", 100*r.SourceAccuracy, r.PretrainSeconds)
 
-	armCfg := trainCfg
-	armCfg.Steps, armCfg.EvalEvery, armCfg.EvalBatchSize = cfg.Steps, cfg.EvalEvery, 250
-
-	// From scratch: a fresh network, every layer trains.
-	scratch := context.New()
-	if err := scratch.SetRNGStateFromSeed(cfg.Seed + 1); err != nil {
-		return nil, "", err
-	}
-	if r.Scratch, err = runArm(b, "scratch", scratch, model, tgt, tgtTest, armCfg); err != nil {
-		return nil, "", err
-	}
-
-	// Frozen backbone: the pretrained network with a new head; only the head trains.
-	frozenCtx, err := withNewHead(pre, cfg.Head, cfg.Seed+2)
+	// The frozen backbone's features, computed once (evaluation mode) for every image it will see.
+	t0 = time.Now()
+	testFeatures, err := cnn.CacheFeatures(b, pre, net.Features, p.tgtTest, 250)
 	if err != nil {
 		return nil, "", err
 	}
-	rules := new(cnn.Trainability).Freeze("").Unfreeze(cfg.Head...)
-	if r.Frozen, err = runArm(b, "frozen backbone", frozenCtx, rules.Model(model), tgt, tgtTest, armCfg); err != nil {
-		return nil, "", err
+	var tgtFeatures []*cnn.Examples
+	for _, t := range p.tgt {
+		f, err := cnn.CacheFeatures(b, pre, net.Features, t, 250)
+		if err != nil {
+			return nil, "", err
+		}
+		tgtFeatures = append(tgtFeatures, f)
 	}
-	r.FrozenParams = cnn.SummarizeParams(frozenCtx).String()
 
-	// Fine-tuning: the pretrained network with a new head; everything trains, the backbone slower.
-	fineCtx, err := withNewHead(pre, cfg.Head, cfg.Seed+3)
-	if err != nil {
-		return nil, "", err
+	for si, n := range cfg.Shots {
+		pt := CurvePoint{PerClass: n}
+		for rep := range cfg.Repeats {
+			seed := cfg.Seed*1000 + int64(10*rep+si)
+			data := shots(p.tgt[rep], p.maxShots, n)
+			armCfg := cnn.TrainConfig{Steps: cfg.Steps, BatchSize: cfg.BatchSize, Optimizer: cnn.Adam, Seed: seed}
+
+			// From scratch: a fresh network, every layer trains.
+			scratch := context.New()
+			if err := scratch.SetRNGStateFromSeed(seed); err != nil {
+				return nil, "", err
+			}
+			scratchCfg := armCfg
+			scratchCfg.LearningRate = cfg.ScratchLR
+			acc, err := trainArm(b, scratch, net.Logits, data, p.tgtTest, scratchCfg)
+			if err != nil {
+				return nil, "", fmt.Errorf("transfer: scratch, %d per class: %w", n, err)
+			}
+			pt.Scratch.Accuracies = append(pt.Scratch.Accuracies, acc)
+
+			// Frozen backbone: only a new head trains, on the cached features.
+			frozen, err := withNewHead(pre, seed+1)
+			if err != nil {
+				return nil, "", err
+			}
+			headCfg := armCfg
+			headCfg.LearningRate = cfg.HeadLR
+			acc, err = trainArm(b, frozen, net.Head, shots(tgtFeatures[rep], p.maxShots, n), testFeatures, headCfg)
+			if err != nil {
+				return nil, "", fmt.Errorf("transfer: frozen backbone, %d per class: %w", n, err)
+			}
+			pt.Frozen.Accuracies = append(pt.Frozen.Accuracies, acc)
+			if r.FrozenParams == "" {
+				new(cnn.Trainability).Freeze("").Unfreeze(HeadLayer).Apply(frozen)
+				s := cnn.SummarizeParams(frozen)
+				r.FrozenParams, r.Params, r.HeadParams = s.String(), s.Trainable+s.Frozen, s.Trainable
+			}
+
+			// Fine-tuning: the pretrained network with a new head; everything trains, the backbone slower.
+			fine, err := withNewHead(pre, seed+2)
+			if err != nil {
+				return nil, "", err
+			}
+			fineCfg := headCfg
+			fineCfg.LRScale = cnn.LRGroups{{Layer: "", Scale: cfg.BackboneScale}, {Layer: HeadLayer, Scale: 1}}.Scale
+			acc, err = trainArm(b, fine, net.Logits, data, p.tgtTest, fineCfg)
+			if err != nil {
+				return nil, "", fmt.Errorf("transfer: fine-tune, %d per class: %w", n, err)
+			}
+			pt.FineTune.Accuracies = append(pt.FineTune.Accuracies, acc)
+		}
+		pt.Scratch.summarize()
+		pt.Frozen.summarize()
+		pt.FineTune.summarize()
+		pt.FrozenGain = gain(pt.Frozen, pt.Scratch)
+		pt.FineTuneGain = gain(pt.FineTune, pt.Scratch)
+		progress(cfg, "%3d per class: scratch %.1f%%, frozen %.1f%%, fine-tune %.1f%% (means of %d)",
+			n, 100*pt.Scratch.Mean, 100*pt.Frozen.Mean, 100*pt.FineTune.Mean, cfg.Repeats)
+		r.Curve = append(r.Curve, pt)
 	}
-	fineCfg := armCfg
-	groups := cnn.LRGroups{{Layer: "", Scale: cfg.BackboneScale}}
-	for _, h := range cfg.Head {
-		groups = append(groups, cnn.LRGroup{Layer: h, Scale: 1})
-	}
-	fineCfg.LRScale = groups.Scale
-	if r.FineTune, err = runArm(b, "fine-tune", fineCtx, model, tgt, tgtTest, fineCfg); err != nil {
-		return nil, "", err
-	}
+	r.Seconds = time.Since(t0).Seconds()
 	return r, b.Name(), nil
+}
+
+// progress writes one line to cfg.Progress, if any.
+func progress(cfg Config, format string, args ...any) {
+	if cfg.Progress != nil {
+		fmt.Fprintf(cfg.Progress, format+"\n", args...)
+	}
 }
 
 // withNewHead returns a copy of the pretrained context with the head deleted (a fresh one is
 // created at the next build, from the given seed) and no optimizer state, as when PyTorch code
 // builds a new optimizer.
-func withNewHead(pre *context.Context, head []string, seed int64) (*context.Context, error) {
+func withNewHead(pre *context.Context, seed int64) (*context.Context, error) {
 	ctx, err := pre.Clone()
 	if err != nil {
 		return nil, fmt.Errorf("transfer: copying the pretrained network: %w", err)
@@ -174,10 +262,8 @@ func withNewHead(pre *context.Context, head []string, seed int64) (*context.Cont
 	if err := ctx.SetRNGStateFromSeed(seed); err != nil {
 		return nil, err
 	}
-	for _, h := range head {
-		if _, err := cnn.ReplaceHead(ctx, h); err != nil {
-			return nil, err
-		}
+	if _, err := cnn.ReplaceHead(ctx, HeadLayer); err != nil {
+		return nil, err
 	}
 	if err := ctx.InAbsPath(cnn.OptimizerScope).DeleteVariablesInScope(); err != nil {
 		return nil, err
@@ -185,26 +271,47 @@ func withNewHead(pre *context.Context, head []string, seed int64) (*context.Cont
 	return ctx, nil
 }
 
-// runArm measures the starting accuracy, trains and records the curve.
-func runArm(b backends.Backend, name string, ctx *context.Context, model cnn.ModelFn, train, test *cnn.Examples, cfg cnn.TrainConfig) (Arm, error) {
-	arm := Arm{Name: name}
-	start, err := cnn.Evaluate(b, ctx, model, test, 250)
+// trainArm trains model in ctx on data and returns its accuracy on test.
+func trainArm(b backends.Backend, ctx *context.Context, model cnn.ModelFn, data, test *cnn.Examples, cfg cnn.TrainConfig) (float64, error) {
+	if _, err := cnn.Train(b, ctx, model, data, nil, cfg); err != nil {
+		return 0, err
+	}
+	ev, err := cnn.Evaluate(b, ctx, model, test, 250)
 	if err != nil {
-		return arm, fmt.Errorf("transfer: %s: %w", name, err)
+		return 0, err
 	}
-	arm.Curve = append(arm.Curve, Point{Step: 0, Accuracy: start.Accuracy})
-	t0 := time.Now()
-	h, err := cnn.Train(b, ctx, model, train, test, cfg)
-	if err != nil {
-		return arm, fmt.Errorf("transfer: %s: %w", name, err)
+	return ev.Accuracy, nil
+}
+
+// summarize fills Mean and Std from Accuracies.
+func (a *ArmResult) summarize() {
+	a.Mean, a.Std = meanStd(a.Accuracies)
+}
+
+// gain returns arm minus scratch, paired by repeat.
+func gain(arm, scratch ArmResult) Gain {
+	g := Gain{Min: math.Inf(1)}
+	d := make([]float64, len(arm.Accuracies))
+	for i := range d {
+		d[i] = arm.Accuracies[i] - scratch.Accuracies[i]
+		g.Min = math.Min(g.Min, d[i])
 	}
-	arm.Seconds = time.Since(t0).Seconds()
-	for _, e := range h.Evals {
-		arm.Curve = append(arm.Curve, Point{Step: e.Step, Accuracy: e.Accuracy})
+	g.Mean, _ = meanStd(d)
+	return g
+}
+
+// meanStd returns the mean and the sample standard deviation (0 for fewer than two values).
+func meanStd(x []float64) (mean, std float64) {
+	for _, v := range x {
+		mean += v
 	}
-	last := h.Epochs[len(h.Epochs)-1]
-	arm.Accuracy, arm.TrainAccuracy = last.ValAccuracy, last.TrainAccuracy
-	s := cnn.SummarizeParams(ctx)
-	arm.Trainable, arm.Frozen = s.Trainable, s.Frozen
-	return arm, nil
+	mean /= float64(len(x))
+	if len(x) < 2 {
+		return mean, 0
+	}
+	var ss float64
+	for _, v := range x {
+		ss += (v - mean) * (v - mean)
+	}
+	return mean, math.Sqrt(ss / float64(len(x)-1))
 }

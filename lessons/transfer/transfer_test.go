@@ -7,12 +7,12 @@ import (
 )
 
 // TestQuickPartA runs the quick preset and checks what the lesson states: the backbone learns its
-// source task; every arm learns the target classes well above chance (0.2); the frozen arm trains
-// only the new classifier. The transfer gains are reported, not asserted: on this split they are
-// not reliably positive (see the package documentation), and the test must not claim otherwise.
+// source task; with the fewest labels (the first point of the curve) both transfer arms beat
+// scratch by a clear margin, on average and on every labelled subset; the frozen arm trains only
+// the new head.
 func TestQuickPartA(t *testing.T) {
 	if testing.Short() {
-		t.Skip("trains four small CNNs")
+		t.Skip("trains a few dozen small CNNs")
 	}
 	cfg := Quick()
 	r, err := Run(cfg)
@@ -21,49 +21,64 @@ func TestQuickPartA(t *testing.T) {
 	}
 	t.Log("\n" + r.Summary())
 	a := r.PartA
-	if a.SourceAccuracy < 0.8 {
-		t.Errorf("pretrained accuracy on classes 0-4 = %.3f, want >= 0.8 (the backbone must have learned something)", a.SourceAccuracy)
+	if a.SourceAccuracy < minSourceAccuracy {
+		t.Errorf("pretrained accuracy on classes 0-4 = %.3f, want >= %.2f", a.SourceAccuracy, minSourceAccuracy)
 	}
-	for _, arm := range []Arm{a.Scratch, a.Frozen, a.FineTune} {
-		if arm.Accuracy < 0.6 {
-			t.Errorf("%s: final accuracy %.3f on classes 5-9, want >= 0.6 (chance is 0.2)", arm.Name, arm.Accuracy)
+	if len(a.Curve) != len(cfg.Shots) {
+		t.Fatalf("curve has %d points, want %d", len(a.Curve), len(cfg.Shots))
+	}
+	first := a.Curve[0]
+	for _, c := range []struct {
+		name           string
+		gain           Gain
+		minMean, minMin float64
+	}{
+		{"frozen backbone", first.FrozenGain, minFrozenGain, minPairedGain},
+		{"fine-tune", first.FineTuneGain, minFineTuneGain, minPairedGain},
+	} {
+		if c.gain.Mean < c.minMean || c.gain.Min < c.minMin {
+			t.Errorf("%s with %d images per class: gain over scratch %+.3f (smallest %+.3f), want >= %+.2f (smallest >= %+.2f)",
+				c.name, first.PerClass, c.gain.Mean, c.gain.Min, c.minMean, c.minMin)
 		}
-		if n := len(arm.Curve); n != cfg.Steps/cfg.EvalEvery+1 {
-			t.Errorf("%s: curve has %d points, want %d", arm.Name, n, cfg.Steps/cfg.EvalEvery+1)
+	}
+	for _, p := range a.Curve {
+		for name, arm := range map[string]ArmResult{"scratch": p.Scratch, "frozen": p.Frozen, "fine-tune": p.FineTune} {
+			if len(arm.Accuracies) != cfg.Repeats {
+				t.Errorf("%s at %d per class: %d accuracies, want %d", name, p.PerClass, len(arm.Accuracies), cfg.Repeats)
+			}
 		}
 	}
-	if got, want := r.FrozenGain, a.Frozen.Accuracy-a.Scratch.Accuracy; got != want {
-		t.Errorf("FrozenGain = %g, want %g", got, want)
-	}
-	// The frozen arm trains the new classifier only: fc1 3136*128+128 and fc2 128*5+5 (by hand);
-	// the convolutions and BatchNorms (18,912 parameters) stay fixed.
-	if a.Frozen.Trainable != 402181 || a.Frozen.Frozen != 18912 || a.FineTune.Frozen != 0 || a.Scratch.Frozen != 0 {
-		t.Errorf("trainable/frozen: frozen arm %d/%d, fine-tune %d/%d, scratch %d/%d; want 402181/18912, all/0, all/0",
-			a.Frozen.Trainable, a.Frozen.Frozen, a.FineTune.Trainable, a.FineTune.Frozen, a.Scratch.Trainable, a.Scratch.Frozen)
-	}
-	if !strings.HasPrefix(a.FrozenParams, "fc1.weight\nfc1.bias\nfc2.weight\nfc2.bias\n-----------\n") {
-		t.Errorf("frozen params listing:\n%s", a.FrozenParams)
+	// The frozen arm trains the new head only: 5*96+5 = 485 parameters (by hand).
+	if a.HeadParams != 485 || !strings.HasPrefix(a.FrozenParams, "head.weight\nhead.bias\n-----------\n") {
+		t.Errorf("frozen arm trains %d parameters, listing:\n%s\nwant 485: head.weight, head.bias", a.HeadParams, a.FrozenParams)
 	}
 }
 
 // TestReportJSON checks that a report marshals to JSON (the CLI prints it with --json) and that
-// its summary prints every arm.
+// its summary prints every point and the headline gain.
 func TestReportJSON(t *testing.T) {
-	arm := func(name string, acc float64) Arm {
-		return Arm{Name: name, Curve: []Point{{0, 0.2}, {10, acc}}, Accuracy: acc}
+	arm := func(accs ...float64) ArmResult {
+		a := ArmResult{Accuracies: accs}
+		a.summarize()
+		return a
 	}
-	r := Report{Backend: "go", Config: Quick(), PartA: &PartA{SourceAccuracy: 0.86, TargetTrain: 200, TargetTest: 500,
-		Scratch: arm("scratch", 0.9), Frozen: arm("frozen backbone", 0.92), FineTune: arm("fine-tune", 0.88)},
-		FrozenGain: 0.02, FineTuneGain: -0.02}
+	pt := CurvePoint{PerClass: 5, Scratch: arm(0.6, 0.7), Frozen: arm(0.8, 0.8), FineTune: arm(0.7, 0.7)}
+	pt.FrozenGain, pt.FineTuneGain = gain(pt.Frozen, pt.Scratch), gain(pt.FineTune, pt.Scratch)
+	r := Report{Backend: "go", Config: Quick(), PartA: &PartA{SourceAccuracy: 0.9, TargetTest: 1000, Curve: []CurvePoint{pt}},
+		FrozenGain: pt.FrozenGain, FineTuneGain: pt.FineTuneGain}
 	data, err := json.Marshal(r)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(string(data), `"frozen_gain":0.02`) || !strings.Contains(string(data), `"head":["fc1","fc2"]`) {
-		t.Errorf("JSON %s lacks the gain or the config", data)
+	// By hand: frozen - scratch = 0.2 and 0.1 (mean 0.15, smallest 0.1); fine-tune: 0.1 and 0.
+	for _, want := range []string{`"frozen_gain":{"mean":0.15`, `"min":0.09999`, `"channels":[32,64,96]`} {
+		if !strings.Contains(string(data), want) {
+			t.Errorf("JSON lacks %s:\n%s", want, data)
+		}
 	}
 	s := r.Summary()
-	for _, want := range []string{"scratch", "frozen backbone", "fine-tune", "frozen backbone +2.0 points, fine-tune -2.0 points"} {
+	for _, want := range []string{"65.0 ± 7.1%", "+15.0 [+10.0]", "+5.0 [+0.0]",
+		"with 5 labelled images per class: frozen backbone +15.0 points, fine-tune +5.0 points"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("summary lacks %q:\n%s", want, s)
 		}

@@ -125,6 +125,12 @@ func TestYOLOLossByHand(t *testing.T) {
 	if got := g.Loss(pred, target, PaperYOLOLoss()); math.Abs(float64(got)-want) > 1e-5 {
 		t.Errorf("Loss = %v, want %v", got, want)
 	}
+	// With the confidence target 1 the object term is (0.5 - 1)² = 0.25 instead of 0.0625, by hand.
+	one := PaperYOLOLoss()
+	one.ConfidenceOne = true
+	if got := g.Loss(pred, target, one); math.Abs(float64(got)-(want-0.0625+0.25)) > 1e-5 {
+		t.Errorf("Loss with ConfidenceOne = %v, want %v", got, want-0.0625+0.25)
+	}
 	// Negative sizes count as 0 under the square root rather than giving NaN.
 	pred[2] = -1
 	if got := g.Loss(pred, target, PaperYOLOLoss()); math.IsNaN(float64(got)) {

@@ -42,6 +42,17 @@ func yoloBatch(r *rand.Rand, g YOLOGrid, batch int) (pred, target []float32) {
 // TestYOLOLossGraphMatchesPlainGo checks the graph loss against YOLOGrid.Loss (the mean over the
 // batch), and its gradient against central finite differences of YOLOGrid.Loss.
 func TestYOLOLossGraphMatchesPlainGo(t *testing.T) {
+	confOne := PaperYOLOLoss()
+	confOne.ConfidenceOne = true
+	for _, c := range []struct {
+		name string
+		wts  YOLOLossWeights
+	}{{"paper", PaperYOLOLoss()}, {"confidence target 1", confOne}} {
+		t.Run(c.name, func(t *testing.T) { checkYOLOLossGraph(t, c.wts) })
+	}
+}
+
+func checkYOLOLossGraph(t *testing.T, wts YOLOLossWeights) {
 	b, err := backend.New()
 	if err != nil {
 		t.Fatal(err)
@@ -51,7 +62,7 @@ func TestYOLOLossGraphMatchesPlainGo(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 5))
 	pred, target := yoloBatch(r, g, batch)
 	exec, err := NewExec(b, func(p, tg *Node) []*Node {
-		loss := YOLOLossGraph(g, p, tg, PaperYOLOLoss())
+		loss := YOLOLossGraph(g, p, tg, wts)
 		return []*Node{loss, Gradient(loss, p)[0]}
 	})
 	if err != nil {
@@ -70,7 +81,7 @@ func TestYOLOLossGraphMatchesPlainGo(t *testing.T) {
 	plain := func(p []float32) float64 {
 		var s float64
 		for i := range batch {
-			s += float64(g.Loss(p[i*g.Len():(i+1)*g.Len()], target[i*g.S*g.S*g.TargetCellLen():(i+1)*g.S*g.S*g.TargetCellLen()], PaperYOLOLoss()))
+			s += float64(g.Loss(p[i*g.Len():(i+1)*g.Len()], target[i*g.S*g.S*g.TargetCellLen():(i+1)*g.S*g.S*g.TargetCellLen()], wts))
 		}
 		return s / batch
 	}
