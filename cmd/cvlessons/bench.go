@@ -10,7 +10,7 @@ import (
 
 var cmdBench = &command{
 	name:  "bench",
-	usage: "bench train --model NAME [--batch N] [--steps N] | bench mnist [--batch N]",
+	usage: "bench train --model NAME [--batch N] [--steps N] | bench mnist [--epochs N] [--batch N]",
 	short: "benchmark training throughput on the reference nets",
 	long: `
 Bench train trains one of the reference networks on random images with SGD (momentum 0.9) and
@@ -21,8 +21,8 @@ prints the training throughput and the peak memory as its last line:
 The models are ` + strings.Join(bench.Models, ", ") + `. bench/compare.sh runs the same nets in
 PyTorch side by side.
 
-Bench mnist trains the MNIST CNN for one epoch on the real MNIST training set and prints its test
-accuracy and throughput.
+Bench mnist trains the MNIST CNN on the real MNIST training set (one epoch by default) and prints
+its test accuracy and throughput.
 
 The backend is chosen as by "cvlessons backend" ($GOMLX_BACKEND overrides it).
 
@@ -30,6 +30,7 @@ Flags:
 	--model NAME   the network (train only, required)
 	--batch N      images per step (default 64)
 	--steps N      timed steps after two warm-up steps (train only, default 20)
+	--epochs N     passes over the training set (mnist only, default 1)
 `,
 	run: runBench,
 }
@@ -70,6 +71,7 @@ func runBench(env *environment, args []string) error {
 func runBenchMNIST(env *environment, args []string) error {
 	fs := newFlagSet("bench mnist")
 	batch := fs.Int("batch", 64, "")
+	epochs := fs.Int("epochs", 1, "")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -81,7 +83,10 @@ func runBenchMNIST(env *environment, args []string) error {
 		return err
 	}
 	defer b.Finalize()
-	r, err := bench.MNISTEpoch(b, *batch, env.stderr)
+	if *epochs < 1 || *batch < 1 {
+		return usagef("bench mnist: --epochs %d and --batch %d must be positive", *epochs, *batch)
+	}
+	r, err := bench.MNIST(b, *epochs, *batch, env.stderr)
 	if err != nil {
 		return err
 	}
