@@ -71,4 +71,4 @@ run bash -c "
 	kill \$server 2>/dev/null || true
 	[[ \$no == 403 && \$yes == 200 ]]" || die "the server did not require its token (see above)"
 say "image checks passed in $((SECONDS - t2))s; total $((SECONDS - t0))s"
-say "image: $IMAGE ($(buildah inspect --type image --format '{{.Docker.Size}}' "$IMAGE" 2>/dev/null || echo '?') bytes); export it with: buildah push $IMAGE docker-archive:cvlessons.tar"
+say "image: $IMAGE ($(buildah images --format '{{.Size}}' "$IMAGE" 2>/dev/null || echo 'size unknown')); export it with: buildah push $IMAGE docker-archive:cvlessons.tar"

@@ -45,7 +45,7 @@ type FastRCNNConfig struct {
 // FastRCNNQuick is the quick preset.
 func FastRCNNQuick() FastRCNNConfig {
 	return FastRCNNConfig{TrainImages: 150, MaxProposals: 150, Channels: []int{8, 16, 32}, Bins: 3, Hidden: 64,
-		RoIs: 64, Steps: 300, FgFraction: 0.25, LearningRate: 2e-3, SelectiveSearch: selectiveSearchForDigits(1), Seed: 1}
+		RoIs: 64, Steps: 600, FgFraction: 0.25, LearningRate: 3e-3, SelectiveSearch: selectiveSearchForDigits(1), Seed: 1}
 }
 
 // FastRCNNFull is the classroom preset: the R-CNN full preset's regions, more steps.

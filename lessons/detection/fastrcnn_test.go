@@ -19,7 +19,8 @@ func TestGraphRoIPoolMatchesRoIPool(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := FastRCNNQuick() // stride 8, 3x3 bins
+	cfg := FastRCNNQuick()
+	cfg.Channels = []int{8, 8, 8} // stride 8, 3x3 bins
 	const h, w, ch = 12, 12, 4
 	r := rand.New(rand.NewPCG(7, 7))
 	feat := make([]float32, h*w*ch)

@@ -44,15 +44,15 @@ type Config struct {
 
 // Quick is the preset for tests and CI.
 func Quick() Config {
-	return Config{Seed: 1, Channels: []int{32, 64, 96}, Pool: 1, PretrainImages: 6000, PretrainSteps: 300, PretrainLR: 0.003,
-		Shots: []int{5, 20, 100}, Repeats: 3, TestImages: 1000, Steps: 60, BatchSize: 25,
+	return Config{Seed: 1, Channels: []int{32, 64, 96}, Pool: 2, PretrainImages: 6000, PretrainSteps: 800, PretrainLR: 0.003,
+		Shots: []int{1, 5, 20}, Repeats: 3, TestImages: 500, Steps: 60, BatchSize: 25,
 		ScratchLR: 0.003, HeadLR: 0.01, BackboneScale: 0.1}
 }
 
 // Full is the classroom preset: longer pretraining, more repeats and the whole target test set.
 func Full() Config {
-	return Config{Seed: 1, Channels: []int{32, 64, 96}, Pool: 1, PretrainImages: 30000, PretrainSteps: 1500, PretrainLR: 0.003,
-		Shots: []int{5, 10, 20, 50, 100, 200}, Repeats: 5, TestImages: 5000, Steps: 100, BatchSize: 25,
+	return Config{Seed: 1, Channels: []int{32, 64, 96}, Pool: 2, PretrainImages: 30000, PretrainSteps: 1500, PretrainLR: 0.003,
+		Shots: []int{1, 5, 20, 100}, Repeats: 5, TestImages: 5000, Steps: 100, BatchSize: 25,
 		ScratchLR: 0.003, HeadLR: 0.01, BackboneScale: 0.1}
 }
 

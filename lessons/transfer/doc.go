@@ -2,17 +2,23 @@
 // learnable from few labelled images, and the study note's recipe (a pretrained network with a new
 // last layer, everything else frozen) runs end to end in Go.
 //
-// Part A runs anywhere offline on real data. A small CNN (cnn.SmallCNN) is pretrained on
-// Fashion-MNIST classes 0-4 (T-shirt, trouser, pullover, dress, coat); classes 5-9 (sandal, shirt,
-// sneaker, bag, ankle boot) are then learned from a few hundred labelled images three ways: from
-// scratch, with the pretrained convolutions frozen and a new classifier ("fc1", "fc2") trained, and
-// with the whole pretrained network fine-tuned (the convolutions at a tenth of the classifier's
-// learning rate). It is an honest experiment, not a demonstration staged to succeed: on this split
-// the transfer arms do not beat training from scratch (see the README and the notebook for the
-// measured numbers). Clothes teach little about shoes and bags, the target classes are easy enough
-// for 200 images, and the pretrained part (the convolutions) is a small share of the network. What
-// transfers well is what the source task has in common with the target, which is why ImageNet
-// features (1000 varied classes, 1.2 million photos) help on ants and bees.
+// Part A runs anywhere offline on real data. A small CNN (Net: three convolutions, 74,400
+// backbone parameters, then average pooling to a 2x2 grid and a one-layer head of 1,925) is
+// pretrained on Fashion-MNIST classes 0-4 (T-shirt, trouser, pullover, dress, coat); classes 5-9
+// (sandal, shirt, sneaker, bag, ankle boot) are then learned from very few labelled images three
+// ways, with the same number of Adam steps each: from scratch, with the pretrained backbone frozen
+// and only a new head trained (on cached features), and with the whole pretrained network
+// fine-tuned (the backbone at a tenth of the head's learning rate). Each point of the learning
+// curve (labelled images per class: 5 and 20 in the quick preset; 1, 5, 20 and 100 in the full one)
+// averages several random labelled subsets, and the gains over scratch are paired by subset.
+//
+// What it measures is the honest textbook picture, with its size: transfer helps most when labels
+// are scarcest, and the benefit shrinks as labels grow. Fine-tuning is the arm that pays reliably
+// (several points of accuracy at 5 images per class, on every subset); a frozen backbone gains less
+// and stops helping by 20 images per class, because features learned on five kinds of clothing
+// describe shoes and bags only in part, and because the target classes are easy enough that a network
+// trained from scratch on a hundred images already reaches about 90%. See the notebook for the
+// measured table.
 //
 // Part B is the note's recipe on hymenoptera_data (ants vs bees): a torchvision checkpoint read in
 // Go, classifier.6 replaced by a 2-way layer, everything else frozen, SGD lr 0.001 momentum 0.9,

@@ -29,8 +29,8 @@ func TestQuickPartA(t *testing.T) {
 	}
 	first := a.Curve[0]
 	for _, c := range []struct {
-		name           string
-		gain           Gain
+		name            string
+		gain            Gain
 		minMean, minMin float64
 	}{
 		{"frozen backbone", first.FrozenGain, minFrozenGain, minPairedGain},
@@ -48,9 +48,10 @@ func TestQuickPartA(t *testing.T) {
 			}
 		}
 	}
-	// The frozen arm trains the new head only: 5*96+5 = 485 parameters (by hand).
-	if a.HeadParams != 485 || !strings.HasPrefix(a.FrozenParams, "head.weight\nhead.bias\n-----------\n") {
-		t.Errorf("frozen arm trains %d parameters, listing:\n%s\nwant 485: head.weight, head.bias", a.HeadParams, a.FrozenParams)
+	// The frozen arm trains the new head only: 2*2*96 features x 5 classes + 5 biases = 1,925
+	// parameters (by hand).
+	if a.HeadParams != 1925 || !strings.HasPrefix(a.FrozenParams, "head.weight\nhead.bias\n-----------\n") {
+		t.Errorf("frozen arm trains %d parameters, listing:\n%s\nwant 1925: head.weight, head.bias", a.HeadParams, a.FrozenParams)
 	}
 }
 
