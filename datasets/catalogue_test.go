@@ -186,3 +186,19 @@ func sharedHymenoptera() string {
 	}
 	return ""
 }
+
+func TestSharedDatasetDirsFromRoot(t *testing.T) {
+	top := t.TempDir()
+	want := filepath.Join(top, "shared", "datasets")
+	repo := filepath.Join(top, "cvlessons")
+	for _, d := range []string{want, repo} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Setenv("CVLESSONS_ROOT", repo)
+	got := sharedDatasetDirs()
+	if len(got) == 0 || got[0] != want {
+		t.Errorf("sharedDatasetDirs() with CVLESSONS_ROOT=%s = %q, want %q first", repo, got, want)
+	}
+}

@@ -104,26 +104,38 @@ func WeightsPath(name string) (string, error) {
 	return e.Path(e.Files[0].Name)
 }
 
-// sharedDatasetDirs returns the "shared/datasets" folders found beside the working directory or
-// any of its parents: classrooms without internet get the course's shared/ folder next to the
-// repository, so a lesson or test run from inside the repository finds its copy of the data.
+// sharedDatasetDirs returns the "shared/datasets" folders found beside the working directory, the
+// course checkout ($CVLESSONS_ROOT, set by the course's scripts and notebooks) or any of their
+// parents: classrooms without internet get the course's shared/ folder next to the repository.
 func sharedDatasetDirs() []string {
 	var dirs []string
-	dir, err := os.Getwd()
-	if err != nil {
-		return nil
+	seen := map[string]bool{}
+	starts := []string{os.Getenv("CVLESSONS_ROOT")}
+	if wd, err := os.Getwd(); err == nil {
+		starts = append(starts, wd)
 	}
-	for {
-		candidate := filepath.Join(dir, "shared", "datasets")
-		if fi, err := os.Stat(candidate); err == nil && fi.IsDir() {
-			dirs = append(dirs, candidate)
+	for _, dir := range starts {
+		if dir == "" {
+			continue
 		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return dirs
+		dir, err := filepath.Abs(dir)
+		if err != nil {
+			continue
 		}
-		dir = parent
+		for {
+			candidate := filepath.Join(dir, "shared", "datasets")
+			if fi, err := os.Stat(candidate); err == nil && fi.IsDir() && !seen[candidate] {
+				seen[candidate] = true
+				dirs = append(dirs, candidate)
+			}
+			parent := filepath.Dir(dir)
+			if parent == dir {
+				break
+			}
+			dir = parent
+		}
 	}
+	return dirs
 }
 
 // hymenopteraTree is the TreeDigest of the course's copy, shared/datasets/hymenoptera_data.
