@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/gomlx/gomlx/backends"
@@ -368,22 +366,14 @@ func (r Report) StepsFigure() (*plot.Figure, error) {
 
 // writeFigures saves the figures as PNG files in dir.
 func (r *Report) writeFigures(dir string) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	paths, err := lessons.SaveFigures(dir,
+		lessons.Figure{Name: "batchnorm_accuracy.png", Draw: r.AccuracyFigure},
+		lessons.Figure{Name: "batchnorm_steps.png", Draw: r.StepsFigure},
+		lessons.Figure{Name: "batchnorm_stats.png", Draw: r.StatsFigure},
+	)
+	r.FigurePaths = append(r.FigurePaths, paths...)
+	if err != nil {
 		return fmt.Errorf("batchnorm: %w", err)
-	}
-	for _, fig := range []struct {
-		name string
-		fn   func() (*plot.Figure, error)
-	}{{"batchnorm_accuracy.png", r.AccuracyFigure}, {"batchnorm_steps.png", r.StepsFigure}, {"batchnorm_stats.png", r.StatsFigure}} {
-		f, err := fig.fn()
-		if err != nil {
-			return fmt.Errorf("batchnorm: figure %s: %w", fig.name, err)
-		}
-		path := filepath.Join(dir, fig.name)
-		if err := f.Save(path); err != nil {
-			return fmt.Errorf("batchnorm: %w", err)
-		}
-		r.FigurePaths = append(r.FigurePaths, path)
 	}
 	return nil
 }

@@ -22,6 +22,9 @@ type ModelStats struct {
 	// ProposalsPerImage is the mean number of regions classified per image (0 for YOLO, which has
 	// S·S·B fixed predictors instead).
 	ProposalsPerImage float64 `json:"proposals_per_image"`
+	// ProposalMillis is the part of the inference time per image spent in selective search (0 for
+	// YOLO).
+	ProposalMillis float64 `json:"proposal_ms_per_image"`
 	// TrainSeconds is the training time.
 	TrainSeconds float64 `json:"train_seconds"`
 	// Images is the number of validation images measured.
@@ -30,6 +33,10 @@ type ModelStats struct {
 
 // MillisPerImage returns the inference time per image in milliseconds.
 func (m ModelStats) MillisPerImage() float64 { return 1000 / m.ImagesPerSecond }
+
+// NetworkMillis returns the inference time per image without the proposals: the CNN and everything
+// after it.
+func (m ModelStats) NetworkMillis() float64 { return m.MillisPerImage() - m.ProposalMillis }
 
 // Evaluate scores detections (dets[i] for validation image i) against val's ground truth: mAP@0.5
 // with VOC all-point interpolation and COCO mAP@[.5:.95], both through package metrics.

@@ -187,9 +187,12 @@ func EvaluateFastRCNN(b backends.Backend, ctx *context.Context, cfg FastRCNNConf
 	}
 	dets := make([][]detect.Detection, val.Images.N)
 	proposals := 0
+	var ssTime time.Duration
 	start := time.Now()
 	for i := range val.Images.N {
+		ssStart := time.Now()
 		boxes := Proposals(val, i, cfg.MaxProposals, cfg.SelectiveSearch)
+		ssTime += time.Since(ssStart)
 		proposals += len(boxes)
 		var probs, deltas []float32
 		for s := 0; s < len(boxes); s += chunk {
@@ -213,7 +216,8 @@ func EvaluateFastRCNN(b backends.Backend, ctx *context.Context, cfg FastRCNNConf
 	}
 	elapsed := time.Since(start)
 	st := ModelStats{Model: "Fast R-CNN", Images: val.Images.N, ImagesPerSecond: float64(val.Images.N) / elapsed.Seconds(),
-		ProposalsPerImage: float64(proposals) / float64(max(val.Images.N, 1))}
+		ProposalsPerImage: float64(proposals) / float64(max(val.Images.N, 1)),
+		ProposalMillis:    float64(ssTime.Microseconds()) / 1000 / float64(max(val.Images.N, 1))}
 	if st.MeanAP50, st.COCOMeanAP, err = Evaluate(val, dets); err != nil {
 		return ModelStats{}, nil, err
 	}

@@ -319,9 +319,12 @@ func EvaluateRCNN(b backends.Backend, ctx *context.Context, cfg RCNNConfig, val 
 	}
 	dets := make([][]detect.Detection, val.Images.N)
 	proposals := 0
+	var ssTime time.Duration
 	start := time.Now()
 	for i := range val.Images.N {
+		ssStart := time.Now()
 		boxes := Proposals(val, i, cfg.MaxProposals, cfg.SelectiveSearch)
+		ssTime += time.Since(ssStart)
 		proposals += len(boxes)
 		img := imageOf(val, i)
 		var probs, deltas []float32
@@ -351,7 +354,8 @@ func EvaluateRCNN(b backends.Backend, ctx *context.Context, cfg RCNNConfig, val 
 	}
 	elapsed := time.Since(start)
 	st := ModelStats{Model: "R-CNN", Images: val.Images.N, ImagesPerSecond: float64(val.Images.N) / elapsed.Seconds(),
-		ProposalsPerImage: float64(proposals) / float64(max(val.Images.N, 1))}
+		ProposalsPerImage: float64(proposals) / float64(max(val.Images.N, 1)),
+		ProposalMillis:    float64(ssTime.Microseconds()) / 1000 / float64(max(val.Images.N, 1))}
 	if st.MeanAP50, st.COCOMeanAP, err = Evaluate(val, dets); err != nil {
 		return ModelStats{}, nil, err
 	}

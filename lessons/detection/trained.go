@@ -72,10 +72,10 @@ type DetectorReport struct {
 
 // String prints the accuracy/speed table.
 func (r *DetectorReport) String() string {
-	s := fmt.Sprintf("%-10s %8s %9s %10s %9s %10s %8s\n", "model", "mAP@0.5", "COCO mAP", "images/s", "ms/image", "proposals", "train s")
+	s := fmt.Sprintf("%-10s %8s %9s %10s %9s %8s %10s %8s\n", "model", "mAP@0.5", "COCO mAP", "images/s", "ms/image", "(SS ms)", "proposals", "train s")
 	for _, m := range r.Models {
-		s += fmt.Sprintf("%-10s %8.3f %9.3f %10.1f %9.1f %10.0f %8.0f\n", m.Model, m.MeanAP50, m.COCOMeanAP, m.ImagesPerSecond,
-			m.MillisPerImage(), m.ProposalsPerImage, m.TrainSeconds)
+		s += fmt.Sprintf("%-10s %8.3f %9.3f %10.1f %9.1f %8.1f %10.0f %8.0f\n", m.Model, m.MeanAP50, m.COCOMeanAP, m.ImagesPerSecond,
+			m.MillisPerImage(), m.ProposalMillis, m.ProposalsPerImage, m.TrainSeconds)
 	}
 	return s + fmt.Sprintf("YOLO is %.0fx faster per image than R-CNN; YOLO before NMS: %d boxes (%d duplicates, mAP@0.5 %.3f), "+
 		"after: %d boxes (%d duplicates, mAP@0.5 %.3f)\n",

@@ -37,14 +37,16 @@ func TestRunDetectorsQuick(t *testing.T) {
 	if len(r.Models) != 3 {
 		t.Fatalf("%d models in the table, want 3 (YOLO, R-CNN, Fast R-CNN)", len(r.Models))
 	}
-	// Fast R-CNN shares one backbone pass per image, so it is faster than R-CNN (1.9x measured; both
-	// run selective search); the quick preset trains it only briefly (mAP@0.5 0.08 after 300 steps).
+	// Fast R-CNN shares one backbone pass per image, so its network is faster than R-CNN's, which runs
+	// once per proposal (both then spend most of their time in selective search, left out here); the
+	// quick preset trains it only briefly (mAP@0.5 0.10 measured).
 	fast := r.Models[2]
 	if !(fast.MeanAP50 >= 0.05) {
 		t.Errorf("Fast R-CNN mAP@0.5 = %.3f, want >= 0.05", fast.MeanAP50)
 	}
-	if !(fast.ImagesPerSecond > rcnn.ImagesPerSecond) {
-		t.Errorf("Fast R-CNN %.1f images/s, R-CNN %.1f: want Fast R-CNN faster", fast.ImagesPerSecond, rcnn.ImagesPerSecond)
+	if !(2*fast.NetworkMillis() < rcnn.NetworkMillis()) {
+		t.Errorf("without selective search, Fast R-CNN takes %.1f ms per image, R-CNN %.1f: want Fast R-CNN over 2x faster",
+			fast.NetworkMillis(), rcnn.NetworkMillis())
 	}
 	if !(r.Speedup >= 10) {
 		t.Errorf("YOLO %.1f ms/image, R-CNN %.1f ms/image: speed-up %.1fx, want >= 10x", yolo.MillisPerImage(), rcnn.MillisPerImage(), r.Speedup)

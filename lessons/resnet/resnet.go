@@ -3,8 +3,6 @@ package resnet
 import (
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -279,26 +277,14 @@ func smooth(v []float64, w int) []float64 {
 
 // writeFigures saves the figures as PNG files in dir.
 func (r *Report) writeFigures(dir string) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	paths, err := lessons.SaveFigures(dir,
+		lessons.Figure{Name: "resnet_loss.png", Draw: r.LossFigure},
+		lessons.Figure{Name: "resnet_grad_init.png", Draw: func() (*plot.Figure, error) { return r.GradFigure(false) }},
+		lessons.Figure{Name: "resnet_grad_trained.png", Draw: func() (*plot.Figure, error) { return r.GradFigure(true) }},
+	)
+	r.FigurePaths = append(r.FigurePaths, paths...)
+	if err != nil {
 		return fmt.Errorf("resnet: %w", err)
-	}
-	for _, fig := range []struct {
-		name string
-		fn   func() (*plot.Figure, error)
-	}{
-		{"resnet_loss.png", r.LossFigure},
-		{"resnet_grad_init.png", func() (*plot.Figure, error) { return r.GradFigure(false) }},
-		{"resnet_grad_trained.png", func() (*plot.Figure, error) { return r.GradFigure(true) }},
-	} {
-		f, err := fig.fn()
-		if err != nil {
-			return fmt.Errorf("resnet: figure %s: %w", fig.name, err)
-		}
-		path := filepath.Join(dir, fig.name)
-		if err := f.Save(path); err != nil {
-			return fmt.Errorf("resnet: %w", err)
-		}
-		r.FigurePaths = append(r.FigurePaths, path)
 	}
 	return nil
 }

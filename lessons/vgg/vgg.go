@@ -3,8 +3,6 @@ package vgg
 import (
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -190,23 +188,13 @@ func smooth(v []float64, w int) []float64 {
 
 // writeFigures saves the figures as PNG files in dir.
 func (r *Report) writeFigures(dir string) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	paths, err := lessons.SaveFigures(dir,
+		lessons.Figure{Name: "vgg_accuracy.png", Draw: r.AccuracyFigure},
+		lessons.Figure{Name: "vgg_loss.png", Draw: r.LossFigure},
+	)
+	r.FigurePaths = append(r.FigurePaths, paths...)
+	if err != nil {
 		return fmt.Errorf("vgg: %w", err)
-	}
-	for _, fig := range []struct {
-		name string
-		fn   func() (*plot.Figure, error)
-	}{{"vgg_accuracy.png", r.AccuracyFigure}, {"vgg_loss.png", r.LossFigure}} {
-		name, fn := fig.name, fig.fn
-		f, err := fn()
-		if err != nil {
-			return fmt.Errorf("vgg: figure %s: %w", name, err)
-		}
-		path := filepath.Join(dir, name)
-		if err := f.Save(path); err != nil {
-			return fmt.Errorf("vgg: %w", err)
-		}
-		r.FigurePaths = append(r.FigurePaths, path)
 	}
 	return nil
 }
