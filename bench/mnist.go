@@ -40,9 +40,6 @@ func MNIST(b backends.Backend, epochs, batch int, progress io.Writer) (MNISTResu
 	if err != nil {
 		return MNISTResult{}, err
 	}
-	toExamples := func(d *datasets.Images) *cnn.Examples {
-		return &cnn.Examples{Pixels: d.Pixels, Labels: d.Labels, N: d.N, Height: d.Height, Width: d.Width, Channels: d.Channels}
-	}
 	model := cnn.NewSmallCNN(10).Logits
 	ctx := context.New()
 	ctx.SetRNGStateFromSeed(1)
@@ -53,12 +50,12 @@ func MNIST(b backends.Backend, epochs, batch int, progress io.Writer) (MNISTResu
 	if epochs > 1 {
 		cfg.Schedule = cnn.Cosine
 	}
-	h, err := cnn.Train(b, ctx, model, toExamples(trainSet), nil, cfg)
+	h, err := cnn.Train(b, ctx, model, cnn.ExamplesFrom(trainSet), nil, cfg)
 	if err != nil {
 		return MNISTResult{}, fmt.Errorf("bench: training on MNIST: %w", err)
 	}
 	seconds := time.Since(start).Seconds()
-	ev, err := cnn.Evaluate(b, ctx, model, toExamples(testSet), 500)
+	ev, err := cnn.Evaluate(b, ctx, model, cnn.ExamplesFrom(testSet), 500)
 	if err != nil {
 		return MNISTResult{}, fmt.Errorf("bench: evaluating on MNIST: %w", err)
 	}

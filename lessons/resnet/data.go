@@ -16,7 +16,7 @@ func loadFashion(trainN, testN, size int, seed int64) (train, test *cnn.Examples
 		if err != nil {
 			return nil, err
 		}
-		e := &cnn.Examples{Pixels: d.Pixels, Labels: d.Labels, N: d.N, Height: d.Height, Width: d.Width, Channels: d.Channels}
+		e := cnn.ExamplesFrom(d)
 		if n > 0 && n < e.N {
 			e = e.Subset(rng.Perm(e.N)[:n])
 		}

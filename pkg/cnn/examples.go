@@ -2,13 +2,14 @@ package cnn
 
 import (
 	"fmt"
+	"github.com/cvlessons/cvlessons/datasets"
 
 	"github.com/gomlx/gomlx/pkg/core/tensors"
 )
 
 // Examples is a labelled image set in memory: N images of Height x Width x Channels float32 values
 // in [0, 1], stored NHWC one after the other in Pixels, with class indices in Labels. It has the
-// same fields as datasets.Images, so a loaded data set converts field by field.
+// same fields as datasets.Images; ExamplesFrom wraps a loaded data set.
 type Examples struct {
 	Pixels                     []float32
 	Labels                     []int
@@ -86,4 +87,9 @@ func (e *Examples) Padded(height, width int) *Examples {
 		}
 	}
 	return p
+}
+
+// ExamplesFrom wraps a loaded data set as training examples, sharing its pixels and labels.
+func ExamplesFrom(d *datasets.Images) *Examples {
+	return &Examples{Pixels: d.Pixels, Labels: d.Labels, N: d.N, Height: d.Height, Width: d.Width, Channels: d.Channels}
 }
