@@ -8,8 +8,8 @@ CVLESSONS_QUIET=1 "$ROOT/scripts/setup.sh"
 failed=()
 say "go vet ./..."
 go vet ./... || failed+=("go vet")
-say "go test ./..."
-go test ./... || failed+=("go test")
+say "go test -timeout 30m ./..."
+go test -timeout 30m ./... || failed+=("go test")
 say "notebooks (preset ${CVLESSONS_PRESET:-quick})"
 "$ROOT/scripts/run-notebooks.sh" || failed+=("notebooks")
 ((${#failed[@]} == 0)) || die "failed: ${failed[*]} (see above)"
