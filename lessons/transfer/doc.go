@@ -9,16 +9,16 @@
 // ways, with the same number of Adam steps each: from scratch, with the pretrained backbone frozen
 // and only a new head trained (on cached features), and with the whole pretrained network
 // fine-tuned (the backbone at a tenth of the head's learning rate). Each point of the learning
-// curve (labelled images per class: 5 and 20 in the quick preset; 1, 5, 20 and 100 in the full one)
+// curve (labelled images per class: 1, 5 and 20 in the quick preset; 1, 5, 20 and 100 in the full one)
 // averages several random labelled subsets, and the gains over scratch are paired by subset.
 //
-// What it measures is the honest textbook picture, with its size: transfer helps most when labels
-// are scarcest, and the benefit shrinks as labels grow. Fine-tuning is the arm that pays reliably
-// (several points of accuracy at 5 images per class, on every subset); a frozen backbone gains less
-// and stops helping by 20 images per class, because features learned on five kinds of clothing
-// describe shoes and bags only in part, and because the target classes are easy enough that a network
-// trained from scratch on a hundred images already reaches about 90%. See the notebook for the
-// measured table.
+// What it measures is the textbook picture at its true, modest size. Over seeds 1-5 of the quick
+// preset (15 labelled subsets per point), fine-tuning beat scratch by 4.4 points on average with 1
+// labelled image per class (on 13 of the 15 subsets), by 1.5 with 5 and by 0.4 with 20; a frozen
+// backbone by 3.2, 0.4 and -1.7. The gain is small because features learned on five kinds of
+// clothing describe shoes and bags only in part, and because the target classes are easy: from
+// scratch the network reaches about 80% with 5 images per class and 90% with 20. A single quick
+// run (3 subsets) does not always show a gain, so the test asserts only what held on every seed.
 //
 // Part B is the note's recipe on hymenoptera_data (ants vs bees): a torchvision checkpoint read in
 // Go, classifier.6 replaced by a 2-way layer, everything else frozen, SGD lr 0.001 momentum 0.9,

@@ -107,7 +107,9 @@ func examples(d *datasets.Images, idx []int, shift int) *cnn.Examples {
 	for i, l := range sub.Labels {
 		labels[i] = l - shift
 	}
-	return &cnn.Examples{Pixels: sub.Pixels, Labels: labels, N: sub.N, Height: sub.Height, Width: sub.Width, Channels: sub.Channels}
+	e := cnn.ExamplesFrom(sub)
+	e.Labels = labels
+	return e
 }
 
 // shots returns the first n examples of each of the 5 classes of e, which holds per examples per
