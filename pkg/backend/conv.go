@@ -43,12 +43,23 @@ func (b *Builder) ConvGeneral(input, kernel backends.Op, axes backends.ConvolveA
 	if err != nil {
 		return nil, err
 	}
-	p := newConvPlan(vs[0].shape.Dimensions, vs[1].shape.Dimensions, outShape.Dimensions, axes, strides_, paddings,
-		inputDilations, kernelDilations, max(channelGroupCount, 1), b.backend.workers)
-	outs, err := b.nativeShadowed("ConvGeneral", vs, func(ins, outs []any) error {
-		p.run(ins[0].([]float32), ins[1].([]float32), outs[0].([]float32))
-		return nil
-	}, so)
+	var run func(ins, outs []any) error
+	if isKernelGradient(axes, inputDilations, max(channelGroupCount, 1)) {
+		p := newKernelGradientPlan(vs[0].shape.Dimensions, vs[1].shape.Dimensions, outShape.Dimensions,
+			strides_, paddings, kernelDilations, b.backend.workers)
+		run = func(ins, outs []any) error {
+			p.runKernelGradient(ins[0].([]float32), ins[1].([]float32), outs[0].([]float32))
+			return nil
+		}
+	} else {
+		p := newConvPlan(vs[0].shape.Dimensions, vs[1].shape.Dimensions, outShape.Dimensions, axes, strides_, paddings,
+			inputDilations, kernelDilations, max(channelGroupCount, 1), b.backend.workers)
+		run = func(ins, outs []any) error {
+			p.run(ins[0].([]float32), ins[1].([]float32), outs[0].([]float32))
+			return nil
+		}
+	}
+	outs, err := b.nativeShadowed("ConvGeneral", vs, run, so)
 	if err != nil {
 		return nil, err
 	}
@@ -120,26 +131,30 @@ func newConvPlan(inDims, kDims, outDims []int, axes backends.ConvolveAxesConfig,
 		return s[d]
 	}
 	for d := 0; d < n; d++ {
-		stride, idil, kdil := at(strides_, d, 1), at(inputDilations, d, 1), at(kernelDilations, d, 1)
 		low := 0
 		if len(paddings) > 0 {
 			low = paddings[d][0]
 		}
-		O, K, I := p.outSp[d], p.kSp[d], p.inSp[d]
-		t := make([]int, O*K)
-		for o := 0; o < O; o++ {
-			for k := 0; k < K; k++ {
-				pos := o*stride + k*kdil - low
-				idx := -1
-				if pos >= 0 && pos%idil == 0 && pos/idil < I {
-					idx = pos / idil
-				}
-				t[o*K+k] = idx
-			}
-		}
-		p.table = append(p.table, t)
+		p.table = append(p.table, convTable(p.outSp[d], p.kSp[d], p.inSp[d], at(strides_, d, 1), at(inputDilations, d, 1), at(kernelDilations, d, 1), low))
 	}
 	return p
+}
+
+// convTable lists, for output position o and kernel tap k along one spatial axis, the input index
+// read (-1 where the tap falls on padding or between dilated input elements): entry o*K+k.
+func convTable(O, K, I, stride, inputDilation, kernelDilation, lowPad int) []int {
+	t := make([]int, O*K)
+	for o := 0; o < O; o++ {
+		for k := 0; k < K; k++ {
+			pos := o*stride + k*kernelDilation - lowPad
+			idx := -1
+			if pos >= 0 && pos%inputDilation == 0 && pos/inputDilation < I {
+				idx = pos / inputDilation
+			}
+			t[o*K+k] = idx
+		}
+	}
+	return t
 }
 
 func prodInts(s []int) int {
