@@ -91,6 +91,26 @@ func (l bnLayout) accumulate(workers int, acc []float64, row func(part []float64
 // nil, of the squared deviations (x − mean)² instead.
 func (l bnLayout) sumsOf(workers int, acc []float64, x, y []float32, mean []float64) {
 	l.accumulate(workers, acc, func(part []float64, o int) {
+		if l.inner == 1 { // channels-last: one element per feature in the row
+			xs := x[o*l.features : (o+1)*l.features]
+			switch {
+			case mean != nil:
+				for f, v := range xs {
+					d := float64(v) - mean[f]
+					part[f] += d * d
+				}
+			case y != nil:
+				ys := y[o*l.features : (o+1)*l.features]
+				for f, v := range xs {
+					part[f] += float64(v) * float64(ys[f])
+				}
+			default:
+				for f, v := range xs {
+					part[f] += float64(v)
+				}
+			}
+			return
+		}
 		for f := 0; f < l.features; f++ {
 			lo := (o*l.features + f) * l.inner
 			xs := x[lo : lo+l.inner]

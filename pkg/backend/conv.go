@@ -234,6 +234,10 @@ func (p *convPlan) compute(in, kernel, out []float32) {
 // im2col writes rows r0..r1 of the im2col matrix for input channels [c0, c0+nc) into buf (row-major,
 // taps × nc columns per row).
 func (p *convPlan) im2col(buf, in []float32, r0, r1, c0, nc, rowsPerImage int) {
+	if len(p.inSp) == 2 {
+		p.im2col2D(buf, in, r0, r1, c0, nc, rowsPerImage)
+		return
+	}
 	nsp := len(p.inSp)
 	taps := prodInts(p.kSp)
 	cols := taps * nc
@@ -276,6 +280,51 @@ func (p *convPlan) im2col(buf, in []float32, r0, r1, c0, nc, rowsPerImage int) {
 					break
 				}
 				kIdx[d] = 0
+			}
+		}
+	}
+}
+
+// im2col2D is im2col for two spatial axes, the common case, without the general index odometer.
+func (p *convPlan) im2col2D(buf, in []float32, r0, r1, c0, nc, rowsPerImage int) {
+	kh, kw := p.kSp[0], p.kSp[1]
+	ow := p.outSp[1]
+	iw := p.inSp[1]
+	cols := kh * kw * nc
+	imageSize := p.inSp[0] * iw * p.inC
+	tabY, tabX := p.table[0], p.table[1]
+	for r := r0; r < r1; r++ {
+		b, o := r/rowsPerImage, r%rowsPerImage
+		oy, ox := o/ow, o%ow
+		row := buf[(r-r0)*cols : (r-r0+1)*cols]
+		base := b*imageSize + c0
+		for ky := 0; ky < kh; ky++ {
+			dst := row[ky*kw*nc : (ky+1)*kw*nc]
+			iy := tabY[oy*kh+ky]
+			if iy < 0 {
+				clear(dst)
+				continue
+			}
+			rowBase := base + iy*iw*p.inC
+			xs := tabX[ox*kw : (ox+1)*kw]
+			if nc == 1 {
+				for kx, ix := range xs {
+					if ix < 0 {
+						dst[kx] = 0
+					} else {
+						dst[kx] = in[rowBase+ix*p.inC]
+					}
+				}
+				continue
+			}
+			for kx, ix := range xs {
+				d := dst[kx*nc : (kx+1)*nc]
+				if ix < 0 {
+					clear(d)
+				} else {
+					src := rowBase + ix*p.inC
+					copy(d, in[src:src+nc])
+				}
 			}
 		}
 	}
