@@ -214,6 +214,16 @@ func (b *Builder) BatchNormGradient(operand, scale, mean, variance, gradOutput b
 			mg[f], mgx[f] = float32(sumGy[f]/n), float32(sumGyXhat[f]/n)
 		}
 		parallelRanges(l.outer, workers, len(x) >= nativeMinElements, func(from, to int) {
+			if l.inner == 1 {
+				for o := from; o < to; o++ {
+					lo, hi := o*l.features, (o+1)*l.features
+					gxr, gyr, xr := gx[lo:hi], gy[lo:hi], xhat[lo:hi]
+					for f := range gxr {
+						gxr[f] = k[f] * (gyr[f] - mg[f] - xr[f]*mgx[f])
+					}
+				}
+				return
+			}
 			for o := from; o < to; o++ {
 				for f := 0; f < l.features; f++ {
 					lo := (o*l.features + f) * l.inner
