@@ -4,7 +4,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"io"
 	"os"
 	"os/signal"
 	"text/tabwriter"
@@ -52,16 +51,8 @@ func runData(env *environment, args []string) error {
 	return usagef("data: unknown subcommand %q: want list, fetch or verify", args[0])
 }
 
-// dataFlags returns a quiet flag set for a data subcommand (newFlagSet needs cmdData, whose
-// initialisation refers to these functions).
-func dataFlags() *flag.FlagSet {
-	fs := flag.NewFlagSet("data", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	return fs
-}
-
 func runDataList(env *environment, args []string) error {
-	fs := dataFlags()
+	fs := newFlagSet("data")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -90,7 +81,7 @@ func runDataList(env *environment, args []string) error {
 }
 
 func runDataFetch(env *environment, args []string) error {
-	fs := dataFlags()
+	fs := newFlagSet("data")
 	force := fs.Bool("force", false, "download into the data directory even when a local copy exists")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -120,7 +111,7 @@ func runDataFetch(env *environment, args []string) error {
 }
 
 func runDataVerify(env *environment, args []string) error {
-	fs := dataFlags()
+	fs := newFlagSet("data")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}

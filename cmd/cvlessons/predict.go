@@ -2,9 +2,7 @@ package main
 
 import (
 	"encoding/json"
-	"flag"
 	"fmt"
-	"io"
 	"slices"
 	"strings"
 
@@ -45,9 +43,7 @@ resnet18-imagenet) downloads them, once, when online; "cvlessons data list" show
 }
 
 func runPredict(env *environment, args []string) error {
-	// A flag set of its own: newFlagSet(cmdPredict) would make cmdPredict's initialization refer to itself.
-	fs := flag.NewFlagSet("predict", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
+	fs := newFlagSet("predict")
 	arch := fs.String("arch", "", "architecture")
 	weights := fs.String("weights", "", "checkpoint .pth")
 	numClasses := fs.Int("num-classes", 0, "expected number of classes")
