@@ -44,7 +44,7 @@ type node struct {
 	inputs []*value
 	outs   []*value
 	// replay re-creates a delegated op on a simplego builder.
-	replay func(sb backends.Builder, in []backends.Op) ([]backends.Op, error)
+	replay replayFunc
 	// kernel runs a native op: it reads the inputs and writes the outputs (allocated by the executor).
 	kernel kernel
 	// paramIdx is the parameter's position, for kindParameter.
@@ -104,14 +104,25 @@ func (b *Builder) addNode(n *node) *node {
 	return n
 }
 
+// replayFunc builds a delegated op on a simplego builder from its inputs there.
+type replayFunc func(sb backends.Builder, in []backends.Op) ([]backends.Op, error)
+
 // delegate records an op that simplego executes. replay is called at once on the shadow builder
 // (for shapes and validation) and again on each segment's builder at Compile time.
-func (b *Builder) delegate(opName string, ins []backends.Op,
-	replay func(sb backends.Builder, in []backends.Op) ([]backends.Op, error)) ([]backends.Op, error) {
+func (b *Builder) delegate(opName string, ins []backends.Op, replay replayFunc) ([]backends.Op, error) {
 	vs, err := b.values(opName, ins)
 	if err != nil {
 		return nil, err
 	}
+	shadowOuts, err := b.shadowReplay(opName, vs, replay)
+	if err != nil {
+		return nil, err
+	}
+	return b.delegated(opName, vs, replay, shadowOuts)
+}
+
+// shadowReplay builds an op in the shadow builder, which validates it and gives its output shapes.
+func (b *Builder) shadowReplay(opName string, vs []*value, replay replayFunc) ([]backends.Op, error) {
 	shadowIns := make([]backends.Op, len(vs))
 	for i, v := range vs {
 		shadowIns[i] = v.shadow
@@ -120,6 +131,11 @@ func (b *Builder) delegate(opName string, ins []backends.Op,
 	if err != nil {
 		return nil, fmt.Errorf("backend %q: %s: %w", Name, opName, err)
 	}
+	return shadowOuts, nil
+}
+
+// delegated records a delegated op whose shadow outputs are already built.
+func (b *Builder) delegated(opName string, vs []*value, replay replayFunc, shadowOuts []backends.Op) ([]backends.Op, error) {
 	n := b.addNode(&node{kind: kindDelegated, name: opName, inputs: vs, replay: replay})
 	outs := make([]backends.Op, len(shadowOuts))
 	for i, so := range shadowOuts {
@@ -132,6 +148,35 @@ func (b *Builder) delegate(opName string, ins []backends.Op,
 		outs[i] = v
 	}
 	return outs, nil
+}
+
+// nativeOrDelegate records an op that has a native kernel for some inputs. The op is built once in
+// the shadow builder; choose gets the inputs and the output shape and returns the kernel to run, or
+// nil to leave the op to simplego.
+func (b *Builder) nativeOrDelegate(opName string, ins []backends.Op, replay replayFunc,
+	choose func(vs []*value, out shapes.Shape) kernel) (backends.Op, error) {
+	vs, err := b.values(opName, ins)
+	if err != nil {
+		return nil, err
+	}
+	shadowOuts, err := b.shadowReplay(opName, vs, replay)
+	if err != nil {
+		return nil, err
+	}
+	out, err := b.shadow.OpShape(shadowOuts[0])
+	if err != nil {
+		return nil, fmt.Errorf("backend %q: %s: %w", Name, opName, err)
+	}
+	var outs []backends.Op
+	if k := choose(vs, out); k != nil {
+		outs, err = b.nativeShadowed(opName, vs, k, shadowOuts...)
+	} else {
+		outs, err = b.delegated(opName, vs, replay, shadowOuts)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return outs[0], nil
 }
 
 // native records an op run by one of this package's kernels, with the given output shapes.

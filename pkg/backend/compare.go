@@ -1,10 +1,9 @@
 package backend
 
 import (
-	"fmt"
-
 	"github.com/gomlx/gomlx/backends"
 	"github.com/gomlx/gomlx/pkg/core/dtypes"
+	"github.com/gomlx/gomlx/pkg/core/shapes"
 )
 
 // compareOp names the float32 comparisons run natively.
@@ -56,58 +55,40 @@ func (b *Builder) compare(op compareOp, lhs, rhs backends.Op) (backends.Op, erro
 		}
 		return []backends.Op{o}, err
 	}
-	vs, err := b.values(name, []backends.Op{lhs, rhs})
-	if err != nil {
-		return nil, err
-	}
-	sos, err := replay(b.shadow, []backends.Op{vs[0].shadow, vs[1].shadow})
-	if err != nil {
-		return nil, fmt.Errorf("backend %q: %s: %w", Name, name, err)
-	}
-	out, err := b.shadow.OpShape(sos[0])
-	if err != nil {
-		return nil, err
-	}
-	if vs[0].shape.DType != dtypes.Float32 || out.Size() < nativeMinElements {
-		outs, err := b.delegate(name, []backends.Op{lhs, rhs}, replay)
-		if err != nil {
-			return nil, err
+	return b.nativeOrDelegate(name, []backends.Op{lhs, rhs}, replay, func(vs []*value, out shapes.Shape) kernel {
+		if vs[0].shape.DType != dtypes.Float32 || out.Size() < nativeMinElements {
+			return nil
 		}
-		return outs[0], nil
-	}
-	plan := newBroadcastPlan(out, vs[0].shape, vs[1].shape)
-	workers := b.backend.workers
-	outs, err := b.nativeShadowed(name, vs, func(ins, outs []any) error {
-		x, y, z := ins[0].([]float32), ins[1].([]float32), outs[0].([]bool)
-		plan.run(workers, func(zo, n, xo, yo int) {
-			for i := 0; i < n; i++ {
-				a, c := x[xo], y[yo]
-				if plan.xVec {
-					a = x[xo+i]
+		plan := newBroadcastPlan(out, vs[0].shape, vs[1].shape)
+		workers := b.backend.workers
+		return func(ins, outs []any) error {
+			x, y, z := ins[0].([]float32), ins[1].([]float32), outs[0].([]bool)
+			plan.run(workers, func(zo, n, xo, yo int) {
+				for i := 0; i < n; i++ {
+					a, c := x[xo], y[yo]
+					if plan.xVec {
+						a = x[xo+i]
+					}
+					if plan.yVec {
+						c = y[yo+i]
+					}
+					var r bool
+					switch op {
+					case cmpGE:
+						r = a >= c
+					case cmpGT:
+						r = a > c
+					case cmpLE:
+						r = a <= c
+					default:
+						r = a < c
+					}
+					z[zo+i] = r
 				}
-				if plan.yVec {
-					c = y[yo+i]
-				}
-				var r bool
-				switch op {
-				case cmpGE:
-					r = a >= c
-				case cmpGT:
-					r = a > c
-				case cmpLE:
-					r = a <= c
-				default:
-					r = a < c
-				}
-				z[zo+i] = r
-			}
-		})
-		return nil
-	}, sos[0])
-	if err != nil {
-		return nil, err
-	}
-	return outs[0], nil
+			})
+			return nil
+		}
+	})
 }
 
 // Where implements backends.Builder: float32 operands with a condition of the output's shape (or
@@ -117,72 +98,53 @@ func (b *Builder) Where(condition, onTrue, onFalse backends.Op) (backends.Op, er
 		o, err := sb.Where(in[0], in[1], in[2])
 		return []backends.Op{o}, err
 	}
-	vs, err := b.values("Where", []backends.Op{condition, onTrue, onFalse})
-	if err != nil {
-		return nil, err
-	}
-	sos, err := replay(b.shadow, []backends.Op{vs[0].shadow, vs[1].shadow, vs[2].shadow})
-	if err != nil {
-		return nil, fmt.Errorf("backend %q: Where: %w", Name, err)
-	}
-	out, err := b.shadow.OpShape(sos[0])
-	if err != nil {
-		return nil, err
-	}
-	fits := func(v *value) bool { return v.shape.Rank() == 0 || v.shape.Equal(out) }
-	native := out.DType == dtypes.Float32 && out.Size() >= nativeMinElements &&
-		vs[0].shape.Size() == out.Size() && fits(vs[1]) && fits(vs[2])
-	if !native {
-		outs, err := b.delegate("Where", []backends.Op{condition, onTrue, onFalse}, replay)
-		if err != nil {
-			return nil, err
+	return b.nativeOrDelegate("Where", []backends.Op{condition, onTrue, onFalse}, replay, func(vs []*value, out shapes.Shape) kernel {
+		fits := func(v *value) bool { return v.shape.Rank() == 0 || v.shape.Equal(out) }
+		if out.DType != dtypes.Float32 || out.Size() < nativeMinElements ||
+			vs[0].shape.Size() != out.Size() || !fits(vs[1]) || !fits(vs[2]) {
+			return nil
 		}
-		return outs[0], nil
-	}
-	tVec, fVec := vs[1].shape.Rank() > 0, vs[2].shape.Rank() > 0
-	workers := b.backend.workers
-	outs, err := b.nativeShadowed("Where", vs, func(ins, outs []any) error {
-		c, t, f, z := ins[0].([]bool), ins[1].([]float32), ins[2].([]float32), outs[0].([]float32)
-		parallelRanges(len(z), workers, true, func(from, to int) {
-			switch {
-			case tVec && fVec:
-				for i := from; i < to; i++ {
-					if c[i] {
-						z[i] = t[i]
-					} else {
-						z[i] = f[i]
+		tVec, fVec := vs[1].shape.Rank() > 0, vs[2].shape.Rank() > 0
+		workers := b.backend.workers
+		return func(ins, outs []any) error {
+			c, t, f, z := ins[0].([]bool), ins[1].([]float32), ins[2].([]float32), outs[0].([]float32)
+			parallelRanges(len(z), workers, true, func(from, to int) {
+				switch {
+				case tVec && fVec:
+					for i := from; i < to; i++ {
+						if c[i] {
+							z[i] = t[i]
+						} else {
+							z[i] = f[i]
+						}
+					}
+				case tVec:
+					for i, fv := from, f[0]; i < to; i++ {
+						if c[i] {
+							z[i] = t[i]
+						} else {
+							z[i] = fv
+						}
+					}
+				case fVec:
+					for i, tv := from, t[0]; i < to; i++ {
+						if c[i] {
+							z[i] = tv
+						} else {
+							z[i] = f[i]
+						}
+					}
+				default:
+					for i, tv, fv := from, t[0], f[0]; i < to; i++ {
+						if c[i] {
+							z[i] = tv
+						} else {
+							z[i] = fv
+						}
 					}
 				}
-			case tVec:
-				for i, fv := from, f[0]; i < to; i++ {
-					if c[i] {
-						z[i] = t[i]
-					} else {
-						z[i] = fv
-					}
-				}
-			case fVec:
-				for i, tv := from, t[0]; i < to; i++ {
-					if c[i] {
-						z[i] = tv
-					} else {
-						z[i] = f[i]
-					}
-				}
-			default:
-				for i, tv, fv := from, t[0], f[0]; i < to; i++ {
-					if c[i] {
-						z[i] = tv
-					} else {
-						z[i] = fv
-					}
-				}
-			}
-		})
-		return nil
-	}, sos[0])
-	if err != nil {
-		return nil, err
-	}
-	return outs[0], nil
+			})
+			return nil
+		}
+	})
 }

@@ -1,69 +1,49 @@
 package backend
 
 import (
-	"fmt"
 	"slices"
 	"sync"
 
 	"github.com/gomlx/gomlx/backends"
 	"github.com/gomlx/gomlx/pkg/core/dtypes"
+	"github.com/gomlx/gomlx/pkg/core/shapes"
 
 	"github.com/cvlessons/cvlessons/pkg/backend/internal/gemm"
 )
 
 // ConvGeneral implements backends.Builder. float32 convolutions without batch grouping run as
 // im2col + GEMM on this package's kernels, split over the workers; others are delegated to simplego.
-func (b *Builder) ConvGeneral(input, kernel backends.Op, axes backends.ConvolveAxesConfig, strides_ []int,
+func (b *Builder) ConvGeneral(input, kernelOp backends.Op, axes backends.ConvolveAxesConfig, strides_ []int,
 	paddings [][2]int, inputDilations, kernelDilations []int, channelGroupCount, batchGroupCount int) (backends.Op, error) {
-	vs, err := b.values("ConvGeneral", []backends.Op{input, kernel})
-	if err != nil {
-		return nil, err
-	}
 	axes = axes.Clone()
 	n := len(axes.InputSpatial)
 	strides_, inputDilations, kernelDilations = ones(strides_, n), ones(inputDilations, n), ones(kernelDilations, n)
 	paddings = slices.Clone(paddings)
-	so, err := b.shadow.ConvGeneral(vs[0].shadow, vs[1].shadow, axes.Clone(), slices.Clone(strides_), slices.Clone(paddings),
-		slices.Clone(inputDilations), slices.Clone(kernelDilations), channelGroupCount, batchGroupCount)
-	if err != nil {
-		return nil, fmt.Errorf("backend %q: ConvGeneral: %w", Name, err)
+	replay := func(sb backends.Builder, in []backends.Op) ([]backends.Op, error) {
+		o, err := sb.ConvGeneral(in[0], in[1], axes.Clone(), slices.Clone(strides_), slices.Clone(paddings),
+			slices.Clone(inputDilations), slices.Clone(kernelDilations), channelGroupCount, batchGroupCount)
+		return []backends.Op{o}, err
 	}
-	if vs[0].shape.DType != dtypes.Float32 || batchGroupCount > 1 {
-		outs, err := b.delegate("ConvGeneral", []backends.Op{input, kernel}, func(sb backends.Builder, in []backends.Op) ([]backends.Op, error) {
-			o, err := sb.ConvGeneral(in[0], in[1], axes.Clone(), slices.Clone(strides_), slices.Clone(paddings),
-				slices.Clone(inputDilations), slices.Clone(kernelDilations), channelGroupCount, batchGroupCount)
-			return []backends.Op{o}, err
-		})
-		if err != nil {
-			return nil, err
-		}
-		return outs[0], nil
-	}
-	outShape, err := b.shadow.OpShape(so)
-	if err != nil {
-		return nil, err
-	}
-	var run func(ins, outs []any) error
-	if isKernelGradient(axes, inputDilations, max(channelGroupCount, 1)) {
-		p := newKernelGradientPlan(vs[0].shape.Dimensions, vs[1].shape.Dimensions, outShape.Dimensions,
-			strides_, paddings, kernelDilations, b.backend.workers)
-		run = func(ins, outs []any) error {
-			p.runKernelGradient(ins[0].([]float32), ins[1].([]float32), outs[0].([]float32))
+	groups := max(channelGroupCount, 1)
+	return b.nativeOrDelegate("ConvGeneral", []backends.Op{input, kernelOp}, replay, func(vs []*value, out shapes.Shape) kernel {
+		if vs[0].shape.DType != dtypes.Float32 || batchGroupCount > 1 {
 			return nil
 		}
-	} else {
-		p := newConvPlan(vs[0].shape.Dimensions, vs[1].shape.Dimensions, outShape.Dimensions, axes, strides_, paddings,
-			inputDilations, kernelDilations, max(channelGroupCount, 1), b.backend.workers)
-		run = func(ins, outs []any) error {
+		if isKernelGradient(axes, inputDilations, groups) {
+			p := newKernelGradientPlan(vs[0].shape.Dimensions, vs[1].shape.Dimensions, out.Dimensions,
+				strides_, paddings, kernelDilations, b.backend.workers)
+			return func(ins, outs []any) error {
+				p.runKernelGradient(ins[0].([]float32), ins[1].([]float32), outs[0].([]float32))
+				return nil
+			}
+		}
+		p := newConvPlan(vs[0].shape.Dimensions, vs[1].shape.Dimensions, out.Dimensions, axes, strides_, paddings,
+			inputDilations, kernelDilations, groups, b.backend.workers)
+		return func(ins, outs []any) error {
 			p.run(ins[0].([]float32), ins[1].([]float32), outs[0].([]float32))
 			return nil
 		}
-	}
-	outs, err := b.nativeShadowed("ConvGeneral", vs, run, so)
-	if err != nil {
-		return nil, err
-	}
-	return outs[0], nil
+	})
 }
 
 // ones returns s with a missing or zero entry replaced by 1, the neutral stride or dilation: GoMLX's

@@ -7,6 +7,7 @@ import (
 
 	"github.com/gomlx/gomlx/backends"
 	"github.com/gomlx/gomlx/pkg/core/dtypes"
+	"github.com/gomlx/gomlx/pkg/core/shapes"
 
 	"github.com/cvlessons/cvlessons/pkg/backend/internal/gemm"
 )
@@ -15,36 +16,23 @@ import (
 // kernel; other dtypes are delegated to simplego.
 func (b *Builder) DotGeneral(lhs backends.Op, lhsContractingAxes, lhsBatchAxes []int,
 	rhs backends.Op, rhsContractingAxes, rhsBatchAxes []int) (backends.Op, error) {
-	vs, err := b.values("DotGeneral", []backends.Op{lhs, rhs})
-	if err != nil {
-		return nil, err
-	}
 	// Copies: simplego normalizes the axes slices in place.
 	lc, lb := slices.Clone(lhsContractingAxes), slices.Clone(lhsBatchAxes)
 	rc, rb := slices.Clone(rhsContractingAxes), slices.Clone(rhsBatchAxes)
-	so, err := b.shadow.DotGeneral(vs[0].shadow, slices.Clone(lc), slices.Clone(lb), vs[1].shadow, slices.Clone(rc), slices.Clone(rb))
-	if err != nil {
-		return nil, fmt.Errorf("backend %q: DotGeneral: %w", Name, err)
+	replay := func(sb backends.Builder, in []backends.Op) ([]backends.Op, error) {
+		o, err := sb.DotGeneral(in[0], slices.Clone(lc), slices.Clone(lb), in[1], slices.Clone(rc), slices.Clone(rb))
+		return []backends.Op{o}, err
 	}
-	if vs[0].shape.DType != dtypes.Float32 {
-		outs, err := b.delegate("DotGeneral", []backends.Op{lhs, rhs}, func(sb backends.Builder, in []backends.Op) ([]backends.Op, error) {
-			o, err := sb.DotGeneral(in[0], slices.Clone(lc), slices.Clone(lb), in[1], slices.Clone(rc), slices.Clone(rb))
-			return []backends.Op{o}, err
-		})
-		if err != nil {
-			return nil, err
+	return b.nativeOrDelegate("DotGeneral", []backends.Op{lhs, rhs}, replay, func(vs []*value, _ shapes.Shape) kernel {
+		if vs[0].shape.DType != dtypes.Float32 {
+			return nil
 		}
-		return outs[0], nil
-	}
-	p := newDotPlan(vs[0].shape.Dimensions, lc, lb, vs[1].shape.Dimensions, rc, rb, b.backend.workers)
-	outs, err := b.nativeShadowed("DotGeneral", vs, func(ins, outs []any) error {
-		p.run(ins[0].([]float32), ins[1].([]float32), outs[0].([]float32))
-		return nil
-	}, so)
-	if err != nil {
-		return nil, err
-	}
-	return outs[0], nil
+		p := newDotPlan(vs[0].shape.Dimensions, lc, lb, vs[1].shape.Dimensions, rc, rb, b.backend.workers)
+		return func(ins, outs []any) error {
+			p.run(ins[0].([]float32), ins[1].([]float32), outs[0].([]float32))
+			return nil
+		}
+	})
 }
 
 // dotPlan is a DotGeneral reduced to batch × [M,K]·[K,N] products.

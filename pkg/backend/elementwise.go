@@ -1,7 +1,6 @@
 package backend
 
 import (
-	"fmt"
 	"math"
 	"sync"
 
@@ -67,38 +66,20 @@ func (b *Builder) binary(op binaryOp, lhs, rhs backends.Op) (backends.Op, error)
 		}
 		return []backends.Op{o}, err
 	}
-	vs, err := b.values(name, []backends.Op{lhs, rhs})
-	if err != nil {
-		return nil, err
-	}
-	sos, err := replay(b.shadow, []backends.Op{vs[0].shadow, vs[1].shadow})
-	if err != nil {
-		return nil, fmt.Errorf("backend %q: %s: %w", Name, name, err)
-	}
-	out, err := b.shadow.OpShape(sos[0])
-	if err != nil {
-		return nil, err
-	}
-	if out.DType != dtypes.Float32 || out.Size() < nativeMinElements {
-		outs, err := b.delegate(name, []backends.Op{lhs, rhs}, replay)
-		if err != nil {
-			return nil, err
+	return b.nativeOrDelegate(name, []backends.Op{lhs, rhs}, replay, func(vs []*value, out shapes.Shape) kernel {
+		if out.DType != dtypes.Float32 || out.Size() < nativeMinElements {
+			return nil
 		}
-		return outs[0], nil
-	}
-	plan := newBroadcastPlan(out, vs[0].shape, vs[1].shape)
-	workers := b.backend.workers
-	outs, err := b.nativeShadowed(name, vs, func(ins, outs []any) error {
-		x, y, z := ins[0].([]float32), ins[1].([]float32), outs[0].([]float32)
-		plan.run(workers, func(zo, n, xo, yo int) {
-			binaryLoop(op, z[zo:zo+n], x, y, xo, yo, plan.xVec, plan.yVec)
-		})
-		return nil
-	}, sos[0])
-	if err != nil {
-		return nil, err
-	}
-	return outs[0], nil
+		plan := newBroadcastPlan(out, vs[0].shape, vs[1].shape)
+		workers := b.backend.workers
+		return func(ins, outs []any) error {
+			x, y, z := ins[0].([]float32), ins[1].([]float32), outs[0].([]float32)
+			plan.run(workers, func(zo, n, xo, yo int) {
+				binaryLoop(op, z[zo:zo+n], x, y, xo, yo, plan.xVec, plan.yVec)
+			})
+			return nil
+		}
+	})
 }
 
 // broadcastPlan iterates an output in blocks: along the trailing axes where each operand is either
@@ -410,53 +391,39 @@ func (b *Builder) ReduceSum(x backends.Op, axes ...int) (backends.Op, error) {
 		o, err := sb.ReduceSum(in[0], axes...)
 		return []backends.Op{o}, err
 	}
-	vs, err := b.values("ReduceSum", []backends.Op{x})
-	if err != nil {
-		return nil, err
-	}
-	sos, err := replay(b.shadow, []backends.Op{vs[0].shadow})
-	if err != nil {
-		return nil, fmt.Errorf("backend %q: ReduceSum: %w", Name, err)
-	}
-	in := vs[0].shape
-	if in.DType != dtypes.Float32 || in.Size() < nativeMinElements {
-		outs, err := b.delegate("ReduceSum", []backends.Op{x}, replay)
-		if err != nil {
-			return nil, err
+	return b.nativeOrDelegate("ReduceSum", []backends.Op{x}, replay, func(vs []*value, _ shapes.Shape) kernel {
+		in := vs[0].shape
+		if in.DType != dtypes.Float32 || in.Size() < nativeMinElements {
+			return nil
 		}
-		return outs[0], nil
-	}
-	rank := in.Rank()
-	reduced := make([]bool, rank)
-	if len(axes) == 0 {
-		for a := range reduced {
+		rank := in.Rank()
+		reduced := make([]bool, rank)
+		if len(axes) == 0 {
+			for a := range reduced {
+				reduced[a] = true
+			}
+		}
+		for _, a := range axes {
+			if a < 0 {
+				a += rank
+			}
 			reduced[a] = true
 		}
-	}
-	for _, a := range axes {
-		if a < 0 {
-			a += rank
+		// outStr[a] is the output stride of input axis a (0 for reduced axes).
+		outStr := make([]int, rank)
+		acc := 1
+		for a := rank - 1; a >= 0; a-- {
+			if !reduced[a] {
+				outStr[a] = acc
+				acc *= in.Dimensions[a]
+			}
 		}
-		reduced[a] = true
-	}
-	// outStr[a] is the output stride of input axis a (0 for reduced axes).
-	outStr := make([]int, rank)
-	acc := 1
-	for a := rank - 1; a >= 0; a-- {
-		if !reduced[a] {
-			outStr[a] = acc
-			acc *= in.Dimensions[a]
+		dims, workers := in.Dimensions, b.backend.workers
+		return func(ins, outs []any) error {
+			reduceSumF32(ins[0].([]float32), outs[0].([]float32), dims, outStr, workers)
+			return nil
 		}
-	}
-	dims, workers := in.Dimensions, b.backend.workers
-	outs, err := b.nativeShadowed("ReduceSum", vs, func(ins, outs []any) error {
-		reduceSumF32(ins[0].([]float32), outs[0].([]float32), dims, outStr, workers)
-		return nil
-	}, sos[0])
-	if err != nil {
-		return nil, err
-	}
-	return outs[0], nil
+	})
 }
 
 // reduceSumF32 sums x (dims) into out, where outStr gives each input axis's output stride. Each

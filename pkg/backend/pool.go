@@ -9,6 +9,7 @@ import (
 	"github.com/gomlx/gomlx/backends"
 	"github.com/gomlx/gomlx/backends/shapeinference"
 	"github.com/gomlx/gomlx/pkg/core/dtypes"
+	"github.com/gomlx/gomlx/pkg/core/shapes"
 )
 
 // SelectAndScatterMax implements backends.Builder: the gradient of max pooling. Each window of
@@ -213,78 +214,61 @@ func selectAndScatterF32(x, src, out []float32, w *windows, isMax bool) {
 // ReduceWindow implements backends.Builder. float32 max, min and sum pooling without dilations run
 // natively (padding never contributes: it holds the reduction's identity); the rest is delegated.
 func (b *Builder) ReduceWindow(x backends.Op, reductionType backends.ReduceOpType, window, strides_, baseDilations, windowDilations []int, paddings [][2]int) (backends.Op, error) {
-	vs, err := b.values("ReduceWindow", []backends.Op{x})
-	if err != nil {
-		return nil, err
-	}
 	window, strides_, baseDilations, windowDilations = slices.Clone(window), slices.Clone(strides_), slices.Clone(baseDilations), slices.Clone(windowDilations)
 	paddings = slices.Clone(paddings)
-	so, err := b.shadow.ReduceWindow(vs[0].shadow, reductionType, slices.Clone(window), slices.Clone(strides_),
-		slices.Clone(baseDilations), slices.Clone(windowDilations), slices.Clone(paddings))
-	if err != nil {
-		return nil, fmt.Errorf("backend %q: ReduceWindow: %w", Name, err)
+	replay := func(sb backends.Builder, in []backends.Op) ([]backends.Op, error) {
+		o, err := sb.ReduceWindow(in[0], reductionType, slices.Clone(window), slices.Clone(strides_),
+			slices.Clone(baseDilations), slices.Clone(windowDilations), slices.Clone(paddings))
+		return []backends.Op{o}, err
 	}
 	dilated := slices.ContainsFunc(baseDilations, func(d int) bool { return d != 1 }) ||
 		slices.ContainsFunc(windowDilations, func(d int) bool { return d != 1 })
 	supported := reductionType == backends.ReduceOpMax || reductionType == backends.ReduceOpMin || reductionType == backends.ReduceOpSum
-	if vs[0].shape.DType != dtypes.Float32 || dilated || !supported {
-		outs, err := b.delegate("ReduceWindow", []backends.Op{x}, func(sb backends.Builder, in []backends.Op) ([]backends.Op, error) {
-			o, err := sb.ReduceWindow(in[0], reductionType, slices.Clone(window), slices.Clone(strides_),
-				slices.Clone(baseDilations), slices.Clone(windowDilations), slices.Clone(paddings))
-			return []backends.Op{o}, err
-		})
-		if err != nil {
-			return nil, err
+	return b.nativeOrDelegate("ReduceWindow", []backends.Op{x}, replay, func(vs []*value, out shapes.Shape) kernel {
+		if vs[0].shape.DType != dtypes.Float32 || dilated || !supported {
+			return nil
 		}
-		return outs[0], nil
-	}
-	outShape, err := b.shadow.OpShape(so)
-	if err != nil {
-		return nil, err
-	}
-	rank := vs[0].shape.Rank()
-	if len(strides_) == 0 {
-		strides_ = window
-	}
-	pads := make([][2]int, rank)
-	copy(pads, paddings)
-	w := newWindows(vs[0].shape.Dimensions, outShape.Dimensions, window, strides_, pads, b.backend.workers)
-	outs, err := b.nativeShadowed("ReduceWindow", vs, func(ins, outs []any) error {
-		in, out := ins[0].([]float32), outs[0].([]float32)
-		w.each(func(o int, offsets []int, _ *windowScratch) {
-			acc := out[o : o+w.vec]
-			init := float32(0)
-			switch reductionType {
-			case backends.ReduceOpMax:
-				init = float32(math.Inf(-1))
-			case backends.ReduceOpMin:
-				init = float32(math.Inf(1))
-			}
-			for c := range acc {
-				acc[c] = init
-			}
-			for _, off := range offsets {
-				tap := in[off : off+w.vec]
+		rank := vs[0].shape.Rank()
+		strides_ := strides_
+		if len(strides_) == 0 {
+			strides_ = window
+		}
+		pads := make([][2]int, rank)
+		copy(pads, paddings)
+		w := newWindows(vs[0].shape.Dimensions, out.Dimensions, window, strides_, pads, b.backend.workers)
+		return func(ins, outs []any) error {
+			in, out := ins[0].([]float32), outs[0].([]float32)
+			w.each(func(o int, offsets []int, _ *windowScratch) {
+				acc := out[o : o+w.vec]
+				init := float32(0)
 				switch reductionType {
 				case backends.ReduceOpMax:
-					for c, v := range tap {
-						acc[c] = max(acc[c], v)
-					}
+					init = float32(math.Inf(-1))
 				case backends.ReduceOpMin:
-					for c, v := range tap {
-						acc[c] = min(acc[c], v)
-					}
-				default:
-					for c, v := range tap {
-						acc[c] += v
+					init = float32(math.Inf(1))
+				}
+				for c := range acc {
+					acc[c] = init
+				}
+				for _, off := range offsets {
+					tap := in[off : off+w.vec]
+					switch reductionType {
+					case backends.ReduceOpMax:
+						for c, v := range tap {
+							acc[c] = max(acc[c], v)
+						}
+					case backends.ReduceOpMin:
+						for c, v := range tap {
+							acc[c] = min(acc[c], v)
+						}
+					default:
+						for c, v := range tap {
+							acc[c] += v
+						}
 					}
 				}
-			}
-		})
-		return nil
-	}, so)
-	if err != nil {
-		return nil, err
-	}
-	return outs[0], nil
+			})
+			return nil
+		}
+	})
 }
