@@ -12,8 +12,9 @@ import (
 	"github.com/cvlessons/cvlessons/pkg/cnn"
 )
 
-// MNISTResult is the outcome of training the MNIST CNN on real MNIST.
+// MNISTResult is the outcome of training a model on a real data set and testing it.
 type MNISTResult struct {
+	Model, Data     string
 	Backend         string
 	Epochs, Batch   int
 	TestAccuracy    float64
@@ -23,8 +24,8 @@ type MNISTResult struct {
 
 // String formats the result as the benchmark's last output line.
 func (r MNISTResult) String() string {
-	return fmt.Sprintf("model=mnist-cnn epochs=%d batch=%d test_accuracy=%.4f images_per_s=%.1f seconds=%.0f",
-		r.Epochs, r.Batch, r.TestAccuracy, r.ImagesPerSecond, r.Seconds)
+	return fmt.Sprintf("model=%s data=%s epochs=%d batch=%d test_accuracy=%.4f images_per_s=%.1f seconds=%.0f",
+		r.Model, r.Data, r.Epochs, r.Batch, r.TestAccuracy, r.ImagesPerSecond, r.Seconds)
 }
 
 // MNIST trains the course's MNIST CNN (pkg/cnn SmallCNN) for the given number of epochs of the
@@ -59,6 +60,6 @@ func MNIST(b backends.Backend, epochs, batch int, progress io.Writer) (MNISTResu
 	if err != nil {
 		return MNISTResult{}, fmt.Errorf("bench: evaluating on MNIST: %w", err)
 	}
-	return MNISTResult{Backend: b.Name(), Epochs: epochs, Batch: batch, TestAccuracy: ev.Accuracy,
+	return MNISTResult{Model: "mnist-cnn", Data: "mnist", Backend: b.Name(), Epochs: epochs, Batch: batch, TestAccuracy: ev.Accuracy,
 		ImagesPerSecond: h.ExamplesPerSecond, Seconds: seconds}, nil
 }

@@ -1,0 +1,42 @@
+package main
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+)
+
+func TestBench(t *testing.T) {
+	cases := []struct {
+		name       string
+		args       []string
+		wantCode   int
+		wantStdout string
+		wantStderr string
+	}{
+		{"no subcommand", []string{"bench"}, 2, "", `want the subcommand "train", "mnist" or "fashion"`},
+		{"unknown subcommand", []string{"bench", "cifar"}, 2, "", "want the subcommand"},
+		{"train without model", []string{"bench", "train"}, 2, "", "--model is required"},
+		{"train unknown model", []string{"bench", "train", "--model", "lenet", "--steps", "1"}, 1, "", `unknown model "lenet"`},
+		{"train extra argument", []string{"bench", "train", "--model", "mnist-cnn", "x"}, 2, "", "unexpected arguments"},
+		{"mnist zero epochs", []string{"bench", "mnist", "--epochs", "0"}, 2, "", "must be positive"},
+		{"train one step", []string{"bench", "train", "--model", "mnist-cnn", "--batch", "4", "--steps", "1"}, 0,
+			"model=mnist-cnn batch=4 images_per_s=", "backend go"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Setenv("GOMLX_BACKEND", "go")
+			var stdout, stderr bytes.Buffer
+			code := run(&environment{stdout: &stdout, stderr: &stderr}, tc.args)
+			if code != tc.wantCode {
+				t.Errorf("exit code %d, want %d (stderr %q)", code, tc.wantCode, stderr.String())
+			}
+			if !strings.Contains(stdout.String(), tc.wantStdout) {
+				t.Errorf("stdout %q lacks %q", stdout.String(), tc.wantStdout)
+			}
+			if !strings.Contains(stderr.String(), tc.wantStderr) {
+				t.Errorf("stderr %q lacks %q", stderr.String(), tc.wantStderr)
+			}
+		})
+	}
+}
