@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/gomlx/gomlx/backends"
-	. "github.com/gomlx/gomlx/pkg/core/graph" //nolint:staticcheck // GoMLX's documented style.
+	"github.com/gomlx/gomlx/pkg/core/graph"
 	"github.com/gomlx/gomlx/pkg/core/tensors"
 	"github.com/gomlx/gomlx/pkg/ml/context"
 	"github.com/gomlx/gomlx/pkg/ml/layers"
@@ -63,17 +63,17 @@ func (c FastRCNNConfig) stride() int { return 1 << len(c.Channels) }
 // is the maximum of the features of its cells, which equals RoI max pooling because the features are
 // ReLU outputs (>= 0) and an empty bin gives 0 like torchvision's. Returns RegionHeads' logits and
 // deltas for the R regions.
-func FastRCNNModel(ctx *context.Context, cfg FastRCNNConfig, image, masks *Node) (logits, deltas *Node) {
+func FastRCNNModel(ctx *context.Context, cfg FastRCNNConfig, image, masks *graph.Node) (logits, deltas *graph.Node) {
 	x := image
 	for i, c := range cfg.Channels {
 		s := ctx.In(fmt.Sprintf("stage%d", i+1))
 		x = layers.Convolution(s.In("conv"), x).Channels(c).KernelSize(3).PadSame().UseBias(false).Done()
 		x = cnn.BatchNorm(s.In("bn"), x)
-		x = MaxPool(activations.Relu(x)).Window(2).Strides(2).NoPadding().Done()
+		x = graph.MaxPool(activations.Relu(x)).Window(2).Strides(2).NoPadding().Done()
 	}
 	h, w, ch := x.Shape().Dim(1), x.Shape().Dim(2), x.Shape().Dim(3)
-	feat := Reshape(x, 1, 1, h*w, ch)                        // [1, 1, h·w, C]
-	pooled := ReduceMax(Mul(feat, ExpandAxes(masks, -1)), 2) // [R, Bins², C]
+	feat := graph.Reshape(x, 1, 1, h*w, ch)                                    // [1, 1, h·w, C]
+	pooled := graph.ReduceMax(graph.Mul(feat, graph.ExpandAxes(masks, -1)), 2) // [R, Bins², C]
 	return RegionHeads(ctx, pooled, cfg.Hidden)
 }
 
@@ -122,9 +122,9 @@ func TrainFastRCNN(b backends.Backend, cfg FastRCNNConfig, data *datasets.Detect
 	if err := ctx.SetRNGStateFromSeed(int64(cfg.Seed)); err != nil {
 		return nil, nil, fmt.Errorf("detection: seeding: %w", err)
 	}
-	modelFn := func(ctx *context.Context, _ any, inputs []*Node) []*Node {
+	modelFn := func(ctx *context.Context, _ any, inputs []*graph.Node) []*graph.Node {
 		logits, deltas := FastRCNNModel(ctx, cfg, inputs[0], inputs[1])
-		return []*Node{logits, deltas}
+		return []*graph.Node{logits, deltas}
 	}
 	trainer := train.NewTrainer(b, ctx, modelFn, regionLoss, optimizers.Adam().LearningRate(cfg.LearningRate).Done(), nil, nil)
 	rng := rand.New(rand.NewPCG(cfg.Seed, 0xfa57))
@@ -165,9 +165,9 @@ func TrainFastRCNN(b backends.Backend, cfg FastRCNNConfig, data *datasets.Detect
 // EvaluateRCNN: selective search, one backbone pass per image (per 64 proposals), RoI pooling, heads,
 // per-class box regression and class-wise NMS.
 func EvaluateFastRCNN(b backends.Backend, ctx *context.Context, cfg FastRCNNConfig, val *datasets.Detection) (ModelStats, [][]detect.Detection, error) {
-	exec, err := context.NewExec(b, ctx.Reuse(), func(ctx *context.Context, image, masks *Node) (*Node, *Node) {
+	exec, err := context.NewExec(b, ctx.Reuse(), func(ctx *context.Context, image, masks *graph.Node) (*graph.Node, *graph.Node) {
 		logits, deltas := FastRCNNModel(ctx, cfg, image, masks)
-		return Softmax(logits, -1), deltas
+		return graph.Softmax(logits, -1), deltas
 	})
 	if err != nil {
 		return ModelStats{}, nil, fmt.Errorf("detection: building the Fast R-CNN inference graph: %w", err)

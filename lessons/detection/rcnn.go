@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/gomlx/gomlx/backends"
-	. "github.com/gomlx/gomlx/pkg/core/graph" //nolint:staticcheck // GoMLX's documented style.
+	"github.com/gomlx/gomlx/pkg/core/graph"
 	"github.com/gomlx/gomlx/pkg/core/tensors"
 	"github.com/gomlx/gomlx/pkg/ml/context"
 	"github.com/gomlx/gomlx/pkg/ml/layers"
@@ -125,21 +125,21 @@ func Proposals(d *datasets.Detection, i, max int, cfg detect.SelectiveSearchConf
 // RegionHeads is the head shared by R-CNN and Fast R-CNN: on region features [n, ...] a fully
 // connected layer of hidden units with ReLU, then class logits [n, C + 1] (background last) and box
 // deltas [n, 4C] (four per digit class, normalised by deltaStd).
-func RegionHeads(ctx *context.Context, features *Node, hidden int) (logits, deltas *Node) {
+func RegionHeads(ctx *context.Context, features *graph.Node, hidden int) (logits, deltas *graph.Node) {
 	n := features.Shape().Dim(0)
-	x := Reshape(features, n, -1)
+	x := graph.Reshape(features, n, -1)
 	x = activations.Relu(layers.Dense(ctx.In("fc"), x, true, hidden))
 	return layers.Dense(ctx.In("cls"), x, true, numDigits+1), layers.Dense(ctx.In("bbox"), x, true, 4*numDigits)
 }
 
 // RCNNModel classifies warped regions [n, Warp, Warp, 1]: the convolution stages, then RegionHeads.
-func RCNNModel(ctx *context.Context, cfg RCNNConfig, regions *Node) (logits, deltas *Node) {
+func RCNNModel(ctx *context.Context, cfg RCNNConfig, regions *graph.Node) (logits, deltas *graph.Node) {
 	x := regions
 	for i, c := range cfg.Channels {
 		s := ctx.In(fmt.Sprintf("stage%d", i+1))
 		x = layers.Convolution(s.In("conv"), x).Channels(c).KernelSize(3).PadSame().UseBias(false).Done()
 		x = cnn.BatchNorm(s.In("bn"), x)
-		x = MaxPool(activations.Relu(x)).Window(2).Strides(2).NoPadding().Done()
+		x = graph.MaxPool(activations.Relu(x)).Window(2).Strides(2).NoPadding().Done()
 	}
 	return RegionHeads(ctx, x, cfg.Hidden)
 }
@@ -149,14 +149,14 @@ func RCNNModel(ctx *context.Context, cfg RCNNConfig, regions *Node) (logits, del
 // the four coordinates and averaged over the batch (background regions have no box term). Labels are
 // the one-hot classes [n, C + 1], the delta targets [n, 4C] and a mask [n, 4C] that is 1 on the four
 // entries of an object region's class.
-func regionLoss(labels, predictions []*Node) *Node {
+func regionLoss(labels, predictions []*graph.Node) *graph.Node {
 	onehot, targets, mask := labels[0], labels[1], labels[2]
 	logits, deltas := predictions[0], predictions[1]
 	n := float64(logits.Shape().Dim(0))
-	ce := Neg(ReduceAllSum(Mul(onehot, LogSoftmax(logits, -1))))
-	d := Abs(Sub(deltas, targets))
-	smooth := Where(LessThan(d, OnesLike(d)), MulScalar(Square(d), 0.5), AddScalar(d, -0.5))
-	return DivScalar(Add(ce, ReduceAllSum(Mul(mask, smooth))), n)
+	ce := graph.Neg(graph.ReduceAllSum(graph.Mul(onehot, graph.LogSoftmax(logits, -1))))
+	d := graph.Abs(graph.Sub(deltas, targets))
+	smooth := graph.Where(graph.LessThan(d, graph.OnesLike(d)), graph.MulScalar(graph.Square(d), 0.5), graph.AddScalar(d, -0.5))
+	return graph.DivScalar(graph.Add(ce, graph.ReduceAllSum(graph.Mul(mask, smooth))), n)
 }
 
 // regionBatch holds one training batch's host buffers.
@@ -237,9 +237,9 @@ func TrainRCNN(b backends.Backend, cfg RCNNConfig, data *datasets.Detection, reg
 	if err := ctx.SetRNGStateFromSeed(int64(cfg.Seed)); err != nil {
 		return nil, nil, fmt.Errorf("detection: seeding: %w", err)
 	}
-	modelFn := func(ctx *context.Context, _ any, inputs []*Node) []*Node {
+	modelFn := func(ctx *context.Context, _ any, inputs []*graph.Node) []*graph.Node {
 		logits, deltas := RCNNModel(ctx, cfg, inputs[0])
-		return []*Node{logits, deltas}
+		return []*graph.Node{logits, deltas}
 	}
 	trainer := train.NewTrainer(b, ctx, modelFn, regionLoss, optimizers.Adam().LearningRate(cfg.LearningRate).Done(), nil, nil)
 	rng := rand.New(rand.NewPCG(cfg.Seed, 0x4c7))
@@ -305,9 +305,9 @@ const rcnnChunk = 128
 // graph is compiled before the clock starts).
 // It also returns each image's detections.
 func EvaluateRCNN(b backends.Backend, ctx *context.Context, cfg RCNNConfig, val *datasets.Detection) (ModelStats, [][]detect.Detection, error) {
-	exec, err := context.NewExec(b, ctx.Reuse(), func(ctx *context.Context, x *Node) (*Node, *Node) {
+	exec, err := context.NewExec(b, ctx.Reuse(), func(ctx *context.Context, x *graph.Node) (*graph.Node, *graph.Node) {
 		logits, deltas := RCNNModel(ctx, cfg, x)
-		return Softmax(logits, -1), deltas
+		return graph.Softmax(logits, -1), deltas
 	})
 	if err != nil {
 		return ModelStats{}, nil, fmt.Errorf("detection: building the R-CNN inference graph: %w", err)

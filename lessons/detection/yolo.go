@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/gomlx/gomlx/backends"
-	. "github.com/gomlx/gomlx/pkg/core/graph" //nolint:staticcheck // GoMLX's documented style.
+	"github.com/gomlx/gomlx/pkg/core/graph"
 	"github.com/gomlx/gomlx/pkg/core/tensors"
 	"github.com/gomlx/gomlx/pkg/ml/context"
 	"github.com/gomlx/gomlx/pkg/ml/layers"
@@ -53,16 +53,16 @@ type YOLOConfig struct {
 // error stops learning once it saturates near 0, which is where the many empty cells push every
 // confidence at the start; the C class numbers go through a softmax, so they are probabilities
 // Pr(class | object) that sum to 1 (the paper's are linear). Output [batch, S, S, 5B + C].
-func YOLOModel(ctx *context.Context, cfg YOLOConfig, images *Node) *Node {
+func YOLOModel(ctx *context.Context, cfg YOLOConfig, images *graph.Node) *graph.Node {
 	x := images
 	if cfg.Downsample > 1 {
-		x = MeanPool(x).Window(cfg.Downsample).Strides(cfg.Downsample).NoPadding().Done()
+		x = graph.MeanPool(x).Window(cfg.Downsample).Strides(cfg.Downsample).NoPadding().Done()
 	}
 	for i, c := range cfg.Channels {
 		s := ctx.In(fmt.Sprintf("stage%d", i+1))
 		x = layers.Convolution(s.In("conv"), x).Channels(c).KernelSize(3).PadSame().UseBias(false).Done()
 		x = cnn.BatchNorm(s.In("bn"), x)
-		x = MaxPool(activations.Relu(x)).Window(2).Strides(2).NoPadding().Done()
+		x = graph.MaxPool(activations.Relu(x)).Window(2).Strides(2).NoPadding().Done()
 	}
 	last := cfg.Channels[len(cfg.Channels)-1]
 	x = layers.Convolution(ctx.In("neck"), x).Channels(2 * last).KernelSize(3).PadSame().Done()
@@ -72,13 +72,13 @@ func YOLOModel(ctx *context.Context, cfg YOLOConfig, images *Node) *Node {
 		// Width = Height = S · Downsample · 2^len(Channels) is violated.
 		panic(fmt.Sprintf("detection: YOLOModel: backbone output %s, want %dx%d cells", s, cfg.Grid.S, cfg.Grid.S))
 	}
-	parts := make([]*Node, 0, 2*cfg.Grid.B+1)
+	parts := make([]*graph.Node, 0, 2*cfg.Grid.B+1)
 	for b := range cfg.Grid.B {
-		parts = append(parts, Sigmoid(SliceAxis(x, -1, AxisRange(5*b, 5*b+4))), SliceAxis(x, -1, AxisRange(5*b+4, 5*b+5)))
+		parts = append(parts, graph.Sigmoid(graph.SliceAxis(x, -1, graph.AxisRange(5*b, 5*b+4))), graph.SliceAxis(x, -1, graph.AxisRange(5*b+4, 5*b+5)))
 	}
 	nb := 5 * cfg.Grid.B
-	parts = append(parts, Softmax(SliceAxis(x, -1, AxisRange(nb, nb+cfg.Grid.C)), -1))
-	return Concatenate(parts, -1)
+	parts = append(parts, graph.Softmax(graph.SliceAxis(x, -1, graph.AxisRange(nb, nb+cfg.Grid.C)), -1))
+	return graph.Concatenate(parts, -1)
 }
 
 // TrainYOLO trains YOLOModel on data with YOLO v1's loss (detect.YOLOLossGraph, the paper's weights)
@@ -94,10 +94,10 @@ func TrainYOLO(b backends.Backend, cfg YOLOConfig, data *datasets.Detection, pro
 	if err := ctx.SetRNGStateFromSeed(int64(cfg.Seed)); err != nil {
 		return nil, nil, fmt.Errorf("detection: seeding: %w", err)
 	}
-	modelFn := func(ctx *context.Context, _ any, inputs []*Node) []*Node {
-		return []*Node{YOLOModel(ctx, cfg, inputs[0])}
+	modelFn := func(ctx *context.Context, _ any, inputs []*graph.Node) []*graph.Node {
+		return []*graph.Node{YOLOModel(ctx, cfg, inputs[0])}
 	}
-	lossFn := func(labels, predictions []*Node) *Node {
+	lossFn := func(labels, predictions []*graph.Node) *graph.Node {
 		wts := detect.PaperYOLOLoss()
 		wts.ConfidenceOne = cfg.ConfidenceOne
 		return detect.YOLOLossGraph(cfg.Grid, predictions[0], labels[0], wts)
@@ -146,7 +146,7 @@ func PredictYOLO(b backends.Backend, ctx *context.Context, cfg YOLOConfig, im *d
 
 // newYOLOExec compiles-on-first-use the inference graph of YOLOModel.
 func newYOLOExec(b backends.Backend, ctx *context.Context, cfg YOLOConfig) (*context.Exec, error) {
-	exec, err := context.NewExec(b, ctx.Reuse(), func(ctx *context.Context, x *Node) *Node {
+	exec, err := context.NewExec(b, ctx.Reuse(), func(ctx *context.Context, x *graph.Node) *graph.Node {
 		return YOLOModel(ctx, cfg, x)
 	})
 	if err != nil {

@@ -3,7 +3,7 @@ package detect
 import (
 	"fmt"
 
-	. "github.com/gomlx/gomlx/pkg/core/graph" //nolint:staticcheck // GoMLX's documented style.
+	"github.com/gomlx/gomlx/pkg/core/graph"
 )
 
 // sqrtFloor keeps YOLOLossGraph's square roots away from 0, where the gradient of √ is infinite;
@@ -19,7 +19,7 @@ const sqrtFloor = 1e-12
 // confidence target IoU are computed inside the graph and held constant for the gradient (StopGradient),
 // as the confidence target is a label, not a prediction. Square roots of w and h use max(v, 1e-12), so
 // a predicted size <= 0 gets no gradient through the root rather than an infinite one.
-func YOLOLossGraph(grid YOLOGrid, pred, target *Node, wts YOLOLossWeights) *Node {
+func YOLOLossGraph(grid YOLOGrid, pred, target *graph.Node, wts YOLOLossWeights) *graph.Node {
 	grid.check("YOLOLossGraph")
 	S, B, C := grid.S, grid.B, grid.C
 	if pred.Rank() != 4 || pred.Shape().Dim(1) != S || pred.Shape().Dim(2) != S || pred.Shape().Dim(3) != grid.CellLen() {
@@ -33,57 +33,57 @@ func YOLOLossGraph(grid YOLOGrid, pred, target *Node, wts YOLOLossWeights) *Node
 	g := pred.Graph()
 	dt := pred.DType()
 	batch := pred.Shape().Dim(0)
-	field := func(x *Node, i int) *Node { return SliceAxis(x, -1, AxisRange(i, i+1)) } // [batch, S, S, 1]
+	field := func(x *graph.Node, i int) *graph.Node { return graph.SliceAxis(x, -1, graph.AxisRange(i, i+1)) } // [batch, S, S, 1]
 	cellShape := pred.Shape().Clone()
 	cellShape.Dimensions = []int{1, S, S, 1}
-	row := ConvertDType(Iota(g, cellShape, 1), dt)
-	col := ConvertDType(Iota(g, cellShape, 2), dt)
+	row := graph.ConvertDType(graph.Iota(g, cellShape, 1), dt)
+	col := graph.ConvertDType(graph.Iota(g, cellShape, 2), dt)
 	cellW, cellH := float64(grid.Width)/float64(S), float64(grid.Height)/float64(S)
 	// corners returns the box of (x, y, w, h) in pixels, as YOLOGrid.box computes it.
-	corners := func(x, y, w, h *Node) (x1, y1, x2, y2 *Node) {
-		cx := MulScalar(Add(col, x), cellW)
-		cy := MulScalar(Add(row, y), cellH)
-		hw, hh := MulScalar(w, 0.5*float64(grid.Width)), MulScalar(h, 0.5*float64(grid.Height))
-		return Sub(cx, hw), Sub(cy, hh), Add(cx, hw), Add(cy, hh)
+	corners := func(x, y, w, h *graph.Node) (x1, y1, x2, y2 *graph.Node) {
+		cx := graph.MulScalar(graph.Add(col, x), cellW)
+		cy := graph.MulScalar(graph.Add(row, y), cellH)
+		hw, hh := graph.MulScalar(w, 0.5*float64(grid.Width)), graph.MulScalar(h, 0.5*float64(grid.Height))
+		return graph.Sub(cx, hw), graph.Sub(cy, hh), graph.Add(cx, hw), graph.Add(cy, hh)
 	}
-	zero := ScalarZero(g, dt)
-	area := func(x1, y1, x2, y2 *Node) *Node {
-		w, h := Sub(x2, x1), Sub(y2, y1)
-		return Where(LogicalAnd(GreaterThan(w, zero), GreaterThan(h, zero)), Mul(w, h), ZerosLike(w))
+	zero := graph.ScalarZero(g, dt)
+	area := func(x1, y1, x2, y2 *graph.Node) *graph.Node {
+		w, h := graph.Sub(x2, x1), graph.Sub(y2, y1)
+		return graph.Where(graph.LogicalAnd(graph.GreaterThan(w, zero), graph.GreaterThan(h, zero)), graph.Mul(w, h), graph.ZerosLike(w))
 	}
 	tx, ty, tw, th, tobj := field(target, 0), field(target, 1), field(target, 2), field(target, 3), field(target, 4)
 	tx1, ty1, tx2, ty2 := corners(tx, ty, tw, th)
 	tArea := area(tx1, ty1, tx2, ty2)
 
-	ious := make([]*Node, B)
+	ious := make([]*graph.Node, B)
 	for b := range B {
 		px1, py1, px2, py2 := corners(field(pred, 5*b), field(pred, 5*b+1), field(pred, 5*b+2), field(pred, 5*b+3))
-		iw := Max(Sub(Min(px2, tx2), Max(px1, tx1)), zero)
-		ih := Max(Sub(Min(py2, ty2), Max(py1, ty1)), zero)
-		inter := Mul(iw, ih)
-		union := Sub(Add(area(px1, py1, px2, py2), tArea), inter)
-		positive := GreaterThan(inter, zero)
-		ious[b] = Where(positive, Div(inter, Where(positive, union, OnesLike(union))), ZerosLike(inter))
+		iw := graph.Max(graph.Sub(graph.Min(px2, tx2), graph.Max(px1, tx1)), zero)
+		ih := graph.Max(graph.Sub(graph.Min(py2, ty2), graph.Max(py1, ty1)), zero)
+		inter := graph.Mul(iw, ih)
+		union := graph.Sub(graph.Add(area(px1, py1, px2, py2), tArea), inter)
+		positive := graph.GreaterThan(inter, zero)
+		ious[b] = graph.Where(positive, graph.Div(inter, graph.Where(positive, union, graph.OnesLike(union))), graph.ZerosLike(inter))
 	}
-	iou := StopGradient(Concatenate(ious, -1))        // [batch, S, S, B]
-	resp := Mul(OneHot(ArgMax(iou, -1), B, dt), tobj) // 1obj_ij
-	respIoU := ReduceSum(Mul(resp, iou), -1)          // [batch, S, S]
+	iou := graph.StopGradient(graph.Concatenate(ious, -1))              // [batch, S, S, B]
+	resp := graph.Mul(graph.OneHot(graph.ArgMax(iou, -1), B, dt), tobj) // 1obj_ij
+	respIoU := graph.ReduceSum(graph.Mul(resp, iou), -1)                // [batch, S, S]
 	if wts.ConfidenceOne {
-		respIoU = ReduceSum(resp, -1)
+		respIoU = graph.ReduceSum(resp, -1)
 	}
-	sqrt := func(v *Node) *Node { return Sqrt(Max(v, Scalar(g, dt, sqrtFloor))) }
-	classErr := ReduceSum(Square(Sub(SliceAxis(pred, -1, AxisRange(5*B, 5*B+C)), SliceAxis(target, -1, AxisRange(5, 5+C)))), -1)
-	perImage := ReduceSum(Mul(tobj, ExpandAxes(classErr, -1)), 1, 2, 3) // class term, [batch]
+	sqrt := func(v *graph.Node) *graph.Node { return graph.Sqrt(graph.Max(v, graph.Scalar(g, dt, sqrtFloor))) }
+	classErr := graph.ReduceSum(graph.Square(graph.Sub(graph.SliceAxis(pred, -1, graph.AxisRange(5*B, 5*B+C)), graph.SliceAxis(target, -1, graph.AxisRange(5, 5+C)))), -1)
+	perImage := graph.ReduceSum(graph.Mul(tobj, graph.ExpandAxes(classErr, -1)), 1, 2, 3) // class term, [batch]
 	for b := range B {
-		r := SliceAxis(resp, -1, AxisRange(b, b+1)) // [batch, S, S, 1]
+		r := graph.SliceAxis(resp, -1, graph.AxisRange(b, b+1)) // [batch, S, S, 1]
 		px, py, pw, ph, pc := field(pred, 5*b), field(pred, 5*b+1), field(pred, 5*b+2), field(pred, 5*b+3), field(pred, 5*b+4)
-		coord := Add(Add(Square(Sub(px, tx)), Square(Sub(py, ty))),
-			Add(Square(Sub(sqrt(pw), sqrt(tw))), Square(Sub(sqrt(ph), sqrt(th)))))
-		obj := Square(Sub(pc, ExpandAxes(respIoU, -1)))
-		noobj := Square(pc)
-		cell := Add(Mul(r, Add(MulScalar(coord, float64(wts.Coord)), obj)),
-			Mul(OneMinus(r), MulScalar(noobj, float64(wts.NoObj))))
-		perImage = Add(perImage, ReduceSum(cell, 1, 2, 3))
+		coord := graph.Add(graph.Add(graph.Square(graph.Sub(px, tx)), graph.Square(graph.Sub(py, ty))),
+			graph.Add(graph.Square(graph.Sub(sqrt(pw), sqrt(tw))), graph.Square(graph.Sub(sqrt(ph), sqrt(th)))))
+		obj := graph.Square(graph.Sub(pc, graph.ExpandAxes(respIoU, -1)))
+		noobj := graph.Square(pc)
+		cell := graph.Add(graph.Mul(r, graph.Add(graph.MulScalar(coord, float64(wts.Coord)), obj)),
+			graph.Mul(graph.OneMinus(r), graph.MulScalar(noobj, float64(wts.NoObj))))
+		perImage = graph.Add(perImage, graph.ReduceSum(cell, 1, 2, 3))
 	}
-	return DivScalar(ReduceAllSum(perImage), float64(batch))
+	return graph.DivScalar(graph.ReduceAllSum(perImage), float64(batch))
 }
