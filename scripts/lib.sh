@@ -14,7 +14,9 @@ GOPLS_VERSION=v0.23.0
 # the first python3 on PATH may be another interpreter without Jupyter.
 JUPYTER=/usr/bin/jupyter
 # gcc and libc6-dev: GoMLX's XLA binding (go-xla) uses cgo, so building the course needs a C compiler.
-APT_PACKAGES=(jupyter-notebook jupyter-nbconvert python3-nbclient jupyter-client gcc libc6-dev)
+# dataset-fashion-mnist: the lessons' Fashion-MNIST, installed from the OS packages so that a machine
+# without internet has it (/usr/share/datasets/fashion-mnist); MNIST comes with a Go module.
+APT_PACKAGES=(jupyter-notebook jupyter-nbconvert python3-nbclient jupyter-client gcc libc6-dev dataset-fashion-mnist)
 
 if [[ -t 2 ]]; then _b=$'\033[1m' _r=$'\033[1;31m' _n=$'\033[0m'; else _b="" _r="" _n=""; fi
 say() { printf '%scvlessons:%s %s\n' "$_b" "$_n" "$*" >&2; }

@@ -7,13 +7,13 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 quiet="${CVLESSONS_QUIET:-0}"
 ok() { [[ "$quiet" == 1 ]] || say "ok: $*"; }
 
-# 1. Jupyter (OS packages).
+# 1. Jupyter, a C compiler and Fashion-MNIST (OS packages).
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 if ((${#missing[@]})); then
-	command -v apt-get >/dev/null 2>&1 || die "Jupyter is missing and this is not a Debian/Ubuntu system; install Jupyter Notebook, nbconvert and nbclient for /usr/bin/python3"
+	command -v apt-get >/dev/null 2>&1 || die "missing ${missing[*]} and this is not a Debian/Ubuntu system; install Jupyter Notebook, nbconvert and nbclient for /usr/bin/python3 and a C compiler (Fashion-MNIST then downloads with: cvlessons data fetch fashion-mnist)"
 	say "installing from the OS packages: ${missing[*]}"
 	as_root apt-get update -qq
 	as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
