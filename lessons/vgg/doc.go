@@ -1,7 +1,8 @@
 // Package vgg is the course's VGG lesson: depth as the variable under study, with every
-// convolution 3x3. It trains VGG networks of several depths (configurations A, B, D, E of the paper,
-// i.e. VGG-11, 13, 16, 19, narrowed and with BatchNorm) on Fashion-MNIST and measures test accuracy
-// against depth; it counts the weights of stacked 3x3 convolutions against one 5x5 or 7x7 (18C^2 vs
+// convolution 3x3. It trains VGG networks of several depths on Fashion-MNIST (in the full preset the
+// paper's configurations A, B, D, E, i.e. VGG-11, 13, 16, 19, narrowed and with BatchNorm; in the
+// quick preset a smaller ladder deepened by the same rule, 1 to 3 convolutions per stage) and
+// measures test accuracy against depth; it counts the weights of stacked 3x3 convolutions against one 5x5 or 7x7 (18C^2 vs
 // 25C^2, 27C^2 vs 49C^2), and tabulates how the receptive field grows through VGG-16.
 //
 // What to watch for: the stacked 3x3 layers see as far as a big kernel with fewer weights and more
@@ -11,9 +12,9 @@
 //
 // Fashion-MNIST's 28x28 images are centred in 32x32 so that VGG's five 2x2 poolings fit (32 -> 1).
 // Networks are torchvision's vgg*_bn layouts with the channel widths multiplied by Config.Width and a
-// smaller classifier. BatchNorm is used because deep VGGs without it do not train from scratch with
+// smaller classifier, or, with Config.StageWidths, stages of equally many 3x3 convolutions. BatchNorm is used because deep VGGs without it do not train from scratch with
 // a plain initialization (the paper initialized its deeper nets from the trained configuration A).
-// Accuracy is measured on a fixed subset of the test split in evaluation mode.
+// Accuracy is measured on the test split (or a fixed subset of it) in evaluation mode.
 //
 // # References
 //

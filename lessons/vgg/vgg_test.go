@@ -49,6 +49,43 @@ func TestReceptiveFields(t *testing.T) {
 	}
 }
 
+func TestModelDepth(t *testing.T) {
+	ladder := Quick()
+	paper := Full()
+	tests := []struct {
+		name    string
+		cfg     Config
+		depth   int
+		wantErr bool
+	}{
+		{"ladder 1 conv per stage", ladder, 5, false},
+		{"ladder 2 convs per stage", ladder, 8, false},
+		{"ladder 3 convs per stage", ladder, 11, false},
+		{"ladder, not a multiple of the stages", ladder, 7, true},
+		{"ladder, no convolutions", ladder, 2, true},
+		{"paper VGG-11", paper, 11, false},
+		{"paper VGG-19", paper, 19, false},
+		{"paper, no configuration", paper, 12, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			v, err := tt.cfg.Model(tt.depth)
+			if tt.wantErr {
+				if err == nil {
+					t.Fatalf("Model(%d) = %v, want an error", tt.depth, v.Layers)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if v.Depth() != tt.depth || !v.BatchNorm {
+				t.Errorf("Model(%d) has depth %d and BatchNorm %v, want %d and true", tt.depth, v.Depth(), v.BatchNorm, tt.depth)
+			}
+		})
+	}
+}
+
 // TestQuickRun runs the quick preset and checks the lesson's claims with margins.
 func TestQuickRun(t *testing.T) {
 	if testing.Short() {
@@ -68,10 +105,25 @@ func TestQuickRun(t *testing.T) {
 		t.Fatalf("got %d depths and %d figures, want 3 and 2", len(r.Depths), len(r.FigurePaths))
 	}
 	for _, d := range r.Depths {
-		// Chance is 10%; every depth must learn the clothes.
-		if d.TestAccuracy < 0.6 {
-			t.Errorf("VGG-%d test accuracy %.3f, want >= 0.6", d.Depth, d.TestAccuracy)
+		// Chance is 10%; every depth must learn the clothes (measured 84.7-87.3%).
+		if d.TestAccuracy < 0.8 {
+			t.Errorf("VGG-%d test accuracy %.3f, want >= 0.8", d.Depth, d.TestAccuracy)
 		}
+	}
+	// Depth helps, up to a point. Seeds 1-3 of Quick (2-core AMD EPYC) gave test accuracies VGG-5
+	// 85.7/85.2/84.7%, VGG-8 87.1/87.3/86.2%, VGG-11 86.0/86.8/86.9%: the better deeper net beat VGG-5
+	// by 1.4-2.2 points, and the deeper nets' last-epoch training loss was 0.77-0.89 of VGG-5's.
+	// VGG-11 did not beat VGG-8 on two seeds of three (the "point"), which is reported, not asserted.
+	shallow := r.Depths[0]
+	best := 0.0
+	for _, d := range r.Depths[1:] {
+		best = max(best, d.TestAccuracy)
+		if d.TrainLoss > 0.95*shallow.TrainLoss {
+			t.Errorf("VGG-%d's last-epoch training loss %.3f is not 5%% below VGG-%d's %.3f", d.Depth, d.TrainLoss, shallow.Depth, shallow.TrainLoss)
+		}
+	}
+	if best < shallow.TestAccuracy+0.005 {
+		t.Errorf("the deeper nets' best test accuracy %.4f does not beat VGG-%d's %.4f by 0.5 points", best, shallow.Depth, shallow.TestAccuracy)
 	}
 	for i := 1; i < len(r.Depths); i++ {
 		if r.Depths[i].Params <= r.Depths[i-1].Params {
