@@ -10,7 +10,7 @@ import (
 
 var cmdBench = &command{
 	name:  "bench",
-	usage: "bench train --model NAME [--batch N] [--steps N] | bench mnist [--epochs N] [--batch N] | bench fashion [--epochs N]",
+	usage: "bench train --model NAME [--batch N] [--steps N] | bench mnist [--epochs N] [--batch N] | bench fashion [--model NAME] [--epochs N] [--augment]",
 	short: "benchmark training throughput on the reference nets",
 	long: `
 Bench train trains one of the reference networks on random images with SGD (momentum 0.9) and
@@ -22,16 +22,18 @@ The models are ` + strings.Join(bench.Models, ", ") + `. bench/compare.sh runs t
 PyTorch side by side.
 
 Bench mnist trains the MNIST CNN on the real MNIST training set (one epoch by default) and prints
-its test accuracy and throughput. Bench fashion does the same for the narrow VGG-11 with BatchNorm on
-Fashion-MNIST (Adam, cosine schedule; 10 epochs of batch 128 by default).
+its test accuracy and throughput. Bench fashion does the same on Fashion-MNIST for the narrow VGG-11
+with BatchNorm or the CIFAR ResNet-20 (Adam, cosine schedule; 10 epochs of batch 128 by default),
+with --augment on random 2-pixel shifts and horizontal flips.
 
 The backend is chosen as by "cvlessons backend" ($GOMLX_BACKEND overrides it).
 
 Flags:
-	--model NAME   the network (train only, required)
+	--model NAME   the network (train: required; fashion: ` + strings.Join(bench.FashionModels, " or ") + `)
 	--batch N      images per step (default 64; fashion: 128)
 	--steps N      timed steps after two warm-up steps (train only, default 20)
 	--epochs N     passes over the training set (mnist: default 1, fashion: 10)
+	--augment      train on shifted and flipped images (fashion only)
 `,
 	run: runBench,
 }
@@ -77,6 +79,12 @@ func runBenchAccuracy(env *environment, sub string, args []string) error {
 	}
 	epochs := fs.Int("epochs", defaultEpochs, "")
 	batch := fs.Int("batch", defaultBatch, "")
+	var model *string
+	var augmented *bool
+	if sub == "fashion" {
+		model = fs.String("model", bench.FashionModels[0], "")
+		augmented = fs.Bool("augment", false, "")
+	}
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -93,7 +101,7 @@ func runBenchAccuracy(env *environment, sub string, args []string) error {
 	defer b.Finalize()
 	var r bench.MNISTResult
 	if sub == "fashion" {
-		r, err = bench.FashionVGG(b, *epochs, *batch, env.stderr)
+		r, err = bench.Fashion(b, bench.FashionConfig{Model: *model, Epochs: *epochs, Batch: *batch, Augment: *augmented}, env.stderr)
 	} else {
 		r, err = bench.MNIST(b, *epochs, *batch, env.stderr)
 	}

@@ -19,6 +19,8 @@ func TestBench(t *testing.T) {
 		{"train without model", []string{"bench", "train"}, 2, "", "--model is required"},
 		{"train unknown model", []string{"bench", "train", "--model", "lenet", "--steps", "1"}, 1, "", `unknown model "lenet"`},
 		{"train extra argument", []string{"bench", "train", "--model", "mnist-cnn", "x"}, 2, "", "unexpected arguments"},
+		{"fashion unknown model", []string{"bench", "fashion", "--model", "lenet"}, 1, "", `unknown Fashion-MNIST model "lenet"`},
+		{"mnist has no --augment", []string{"bench", "mnist", "--augment"}, 2, "", "augment"},
 		{"mnist zero epochs", []string{"bench", "mnist", "--epochs", "0"}, 2, "", "must be positive"},
 		{"train one step", []string{"bench", "train", "--model", "mnist-cnn", "--batch", "4", "--steps", "1"}, 0,
 			"model=mnist-cnn batch=4 images_per_s=", "backend go"},

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/gomlx/gomlx/backends"
+	"github.com/gomlx/gomlx/pkg/core/dtypes"
 	"github.com/gomlx/gomlx/pkg/core/graph"
 	"github.com/gomlx/gomlx/pkg/core/tensors"
 	"github.com/gomlx/gomlx/pkg/ml/context"
@@ -14,6 +15,7 @@ import (
 	"github.com/gomlx/gomlx/pkg/ml/layers/activations"
 	"github.com/gomlx/gomlx/pkg/ml/train"
 	"github.com/gomlx/gomlx/pkg/ml/train/optimizers"
+	"github.com/gomlx/gomlx/pkg/ml/train/optimizers/cosineschedule"
 
 	"github.com/cvlessons/cvlessons/datasets"
 	"github.com/cvlessons/cvlessons/pkg/cnn"
@@ -35,6 +37,9 @@ type YOLOConfig struct {
 	// Steps, BatchSize and LearningRate drive Adam.
 	Steps, BatchSize int
 	LearningRate     float64
+	// Cosine decays the learning rate from LearningRate to 0 over the Steps along a half cosine;
+	// without it the rate stays constant.
+	Cosine bool
 	// ConfidenceOne trains the responsible predictor's confidence towards 1 instead of its IoU
 	// (detect.YOLOLossWeights.ConfidenceOne); the other loss weights are the paper's.
 	ConfidenceOne bool
@@ -95,6 +100,9 @@ func TrainYOLO(b backends.Backend, cfg YOLOConfig, data *datasets.Detection, pro
 		return nil, nil, fmt.Errorf("detection: seeding: %w", err)
 	}
 	modelFn := func(ctx *context.Context, _ any, inputs []*graph.Node) []*graph.Node {
+		if cfg.Cosine {
+			cosineschedule.New(ctx, inputs[0].Graph(), dtypes.Float32).LearningRate(cfg.LearningRate).PeriodSteps(cfg.Steps).Done()
+		}
 		return []*graph.Node{YOLOModel(ctx, cfg, inputs[0])}
 	}
 	lossFn := func(labels, predictions []*graph.Node) *graph.Node {

@@ -46,6 +46,7 @@ func TestYOLOProbe(t *testing.T) {
 	}
 	cfg.ConfidenceOne = probeInt("CVLESSONS_YOLO_CONF1", 1) == 1
 	cfg.Downsample = probeInt("CVLESSONS_YOLO_DOWN", cfg.Downsample)
+	cfg.Cosine = probeInt("CVLESSONS_YOLO_COSINE", 0) == 1
 	trainSet, val, err := datasets.DigitDetection(datasets.DefaultDigitsConfig(), probeInt("CVLESSONS_YOLO_TRAIN", 2000), 200)
 	if err != nil {
 		t.Fatal(err)

@@ -2,9 +2,12 @@ package cnn
 
 import (
 	"fmt"
-	"github.com/cvlessons/cvlessons/datasets"
+	"math/rand/v2"
 
 	"github.com/gomlx/gomlx/pkg/core/tensors"
+
+	"github.com/cvlessons/cvlessons/datasets"
+	"github.com/cvlessons/cvlessons/pkg/augment"
 )
 
 // Examples is a labelled image set in memory: N images of Height x Width x Channels float32 values
@@ -57,15 +60,44 @@ func (e *Examples) Subset(idx []int) *Examples {
 // batch returns tensors for the examples at idx, padded with zero images (label 0) up to size
 // rows: images [size, H, W, C] float32 and labels [size, 1] int32.
 func (e *Examples) batch(idx []int, size int) (images, labels *tensors.Tensor) {
+	images, labels, _ = e.augmentedBatch(idx, size, nil)
+	return images, labels
+}
+
+// augmentedBatch is batch with each image passed through augment (nil: unchanged).
+func (e *Examples) augmentedBatch(idx []int, size int, augment func(img []float32) error) (images, labels *tensors.Tensor, err error) {
 	n := e.imageSize()
 	pix := make([]float32, size*n)
 	lab := make([]int32, size)
 	for i, j := range idx {
 		copy(pix[i*n:(i+1)*n], e.Pixels[j*n:(j+1)*n])
 		lab[i] = int32(e.Labels[j])
+		if augment != nil {
+			if err := augment(pix[i*n : (i+1)*n]); err != nil {
+				return nil, nil, fmt.Errorf("augmenting example %d: %w", j, err)
+			}
+		}
 	}
 	return tensors.FromFlatDataAndDimensions(pix, size, e.Height, e.Width, e.Channels),
-		tensors.FromFlatDataAndDimensions(lab, size, 1)
+		tensors.FromFlatDataAndDimensions(lab, size, 1), nil
+}
+
+// augmenter returns a function that replaces one image of e with t's transform of it, drawing from
+// its own random stream for seed; nil when t is nil.
+func augmenter(t augment.Transform, e *Examples, seed uint64) func(img []float32) error {
+	if t == nil {
+		return nil
+	}
+	r := rand.New(rand.NewPCG(seed, 0x617567))
+	return func(img []float32) error {
+		out := t.Apply(augment.Sample{Image: &augment.Image{Pix: img, Height: e.Height, Width: e.Width, Channels: e.Channels}}, r).Image
+		if out.Height != e.Height || out.Width != e.Width || out.Channels != e.Channels {
+			return fmt.Errorf("augmentation changed a %dx%dx%d image to %dx%dx%d; the training images must keep their size",
+				e.Height, e.Width, e.Channels, out.Height, out.Width, out.Channels)
+		}
+		copy(img, out.Pix)
+		return nil
+	}
 }
 
 // Padded returns the examples with each image centred in a height x width canvas of zeros (for

@@ -14,6 +14,8 @@ import (
 	"github.com/gomlx/gomlx/pkg/core/tensors"
 	"github.com/gomlx/gomlx/pkg/ml/context"
 	"github.com/gomlx/gomlx/pkg/ml/train/losses"
+
+	"github.com/cvlessons/cvlessons/pkg/augment"
 )
 
 // ErrDiverged is wrapped by Train's error when the loss became NaN or infinite.
@@ -40,8 +42,13 @@ type TrainConfig struct {
 	// LRScale, when not nil, multiplies the learning rate of each trainable variable (0 freezes it);
 	// it is called once per variable when the training graph is built.
 	LRScale func(v *context.Variable) float64
-	// Seed drives the shuffling. Variable initialization is seeded by the caller's context
-	// (ctx.SetRNGStateFromSeed).
+	// Augment, when not nil, transforms every training image each time it is drawn (for example
+	// augment.Compose{augment.RandomCrop{Size: 32, Padding: 2}, augment.RandomHorizontalFlip{P: 0.5}}),
+	// so that each pass sees new views. It must keep the image's size; validation images are never
+	// transformed.
+	Augment augment.Transform
+	// Seed drives the shuffling and the augmentation. Variable initialization is seeded by the
+	// caller's context (ctx.SetRNGStateFromSeed).
 	Seed int64
 	// EvalEvery, when positive, evaluates on the validation set every EvalEvery steps (History.Evals).
 	EvalEvery int
@@ -135,6 +142,7 @@ func Train(b backends.Backend, ctx *context.Context, model ModelFn, trainSet, va
 	defer ev.finalize()
 
 	rng := rand.New(rand.NewPCG(uint64(cfg.Seed), 0x636e6e))
+	augmentImage := augmenter(cfg.Augment, trainSet, uint64(cfg.Seed))
 	h := &History{StepsToTarget: -1}
 	bar := newProgress(cfg.Progress)
 	var trainTime time.Duration
@@ -147,7 +155,10 @@ func Train(b backends.Backend, ctx *context.Context, model ModelFn, trainSet, va
 		epochSteps := min(perEpoch, total-step)
 		for i := 0; i < perEpoch && step < total; i++ {
 			lr := cfg.LearningRateAt(step, total)
-			images, labels := trainSet.batch(order[i*batch:(i+1)*batch], batch)
+			images, labels, err := trainSet.augmentedBatch(order[i*batch:(i+1)*batch], batch, augmentImage)
+			if err != nil {
+				return h, fmt.Errorf("cnn: training step %d: %w", step+1, err)
+			}
 			t0 := time.Now()
 			out, err := exec.Exec(images, labels, float32(lr))
 			if err != nil {

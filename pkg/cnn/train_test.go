@@ -12,6 +12,8 @@ import (
 
 	"github.com/gomlx/gomlx/pkg/core/tensors"
 	"github.com/gomlx/gomlx/pkg/ml/context"
+
+	"github.com/cvlessons/cvlessons/pkg/augment"
 )
 
 // blobs returns n images of 1 x features x 1 in classes well-separated clusters (seeded).
@@ -320,5 +322,87 @@ func TestGradientNormsByHand(t *testing.T) {
 	}
 	if want := math.Log(3); math.Abs(loss-want) > 1e-5 {
 		t.Errorf("loss at zero weights = %.6f, want ln 3 = %.6f", loss, want)
+	}
+}
+
+// recordingTransform counts the images it sees and replaces each by a constant image of the
+// given size (Height x Width x 1).
+type recordingTransform struct {
+	seen          *int
+	height, width int
+}
+
+func (r recordingTransform) Apply(s augment.Sample, _ *rand.Rand) augment.Sample {
+	*r.seen++
+	img := augment.NewImage(r.height, r.width, 1)
+	for i := range img.Pix {
+		img.Pix[i] = 0.5
+	}
+	return augment.Sample{Image: img}
+}
+
+func TestTrainAugments(t *testing.T) {
+	b := testBackend(t)
+	trainSet, val := blobs(64, 6, 3, 1), blobs(32, 6, 3, 2)
+	model := (&MLP{Hidden: []int{8}, NumClasses: 3}).Logits
+	tests := []struct {
+		name          string
+		height, width int
+		wantErr       string
+	}{
+		{"same size", 1, 6, ""},
+		{"changes the size", 1, 5, "changed a 1x6x1 image to 1x5x1"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			seen := 0
+			cfg := TrainConfig{Steps: 5, BatchSize: 8, Optimizer: Adam, LearningRate: 0.01, Seed: 1,
+				Augment: recordingTransform{seen: &seen, height: tc.height, width: tc.width}}
+			h, err := Train(b, context.New(), model, trainSet, val, cfg)
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) || !strings.Contains(err.Error(), "training step 1") {
+					t.Fatalf("err = %v, want one at training step 1 containing %q", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			// Every training image of every step is transformed; the validation images are not.
+			if seen != 5*8 {
+				t.Errorf("transform saw %d images, want 5 steps x 8 = 40", seen)
+			}
+			// All training images became the same constant image, so the net cannot separate the
+			// classes on them, while the untransformed validation blobs stay separable in principle:
+			// the training accuracy is at most the largest class share.
+			if acc := h.Epochs[0].TrainAccuracy; acc > 0.7 {
+				t.Errorf("training accuracy %.3f on constant images, want at most a class share", acc)
+			}
+		})
+	}
+}
+
+func TestTrainAugmentIsDeterministic(t *testing.T) {
+	b := testBackend(t)
+	trainSet := blobs(64, 6, 3, 1)
+	model := (&MLP{Hidden: []int{8}, NumClasses: 3}).Logits
+	run := func() []float64 {
+		ctx := context.New()
+		if err := ctx.SetRNGStateFromSeed(2); err != nil {
+			t.Fatal(err)
+		}
+		cfg := TrainConfig{Steps: 6, BatchSize: 8, Optimizer: Adam, LearningRate: 0.01, Seed: 4,
+			Augment: augment.RandomHorizontalFlip{P: 0.5}}
+		h, err := Train(b, ctx, model, trainSet, nil, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return h.StepLoss
+	}
+	a, c := run(), run()
+	for i := range a {
+		if a[i] != c[i] {
+			t.Fatalf("step %d loss %v then %v: augmented training is not reproducible for a fixed seed", i+1, a[i], c[i])
+		}
 	}
 }
