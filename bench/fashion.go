@@ -58,7 +58,7 @@ func Fashion(b backends.Backend, cfg FashionConfig, progress io.Writer) (MNISTRe
 		Schedule: cnn.Cosine, Seed: 1, Progress: progress}
 	data := "fashion-mnist"
 	if cfg.Augment {
-		tc.Augment = augment.Compose{augment.RandomCrop{Size: side, Padding: 2}, augment.RandomHorizontalFlip{P: 0.5}}
+		tc.Augment = augment.ShiftFlip(side, side, 2)
 		data += "+shift+flip"
 	}
 	ctx := context.New()

@@ -10,7 +10,8 @@ import (
 )
 
 // TestFastRCNNProbe trains Fast R-CNN for $CVLESSONS_FRCNN_STEPS steps (skipped when unset) and
-// measures it: a measurement, not a claim.
+// measures it: a measurement, not a claim. $CVLESSONS_FRCNN_FULL=1 starts from the full preset
+// instead of the quick one.
 func TestFastRCNNProbe(t *testing.T) {
 	steps := probeInt("CVLESSONS_FRCNN_STEPS", 0)
 	if steps == 0 {
@@ -21,6 +22,9 @@ func TestFastRCNNProbe(t *testing.T) {
 		t.Fatal(err)
 	}
 	cfg := FastRCNNQuick()
+	if probeInt("CVLESSONS_FRCNN_FULL", 0) == 1 {
+		cfg = FastRCNNFull()
+	}
 	cfg.Steps = steps
 	trainSet, val, err := datasets.DigitDetection(datasets.DefaultDigitsConfig(), cfg.TrainImages, probeInt("CVLESSONS_FRCNN_VAL", 50))
 	if err != nil {

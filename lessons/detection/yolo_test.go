@@ -4,6 +4,9 @@ import (
 	"math"
 	"testing"
 
+	"github.com/gomlx/gomlx/pkg/core/tensors"
+	"github.com/gomlx/gomlx/pkg/ml/train/optimizers"
+
 	"github.com/cvlessons/cvlessons/datasets"
 	"github.com/cvlessons/cvlessons/pkg/backend"
 	"github.com/cvlessons/cvlessons/pkg/detect"
@@ -66,6 +69,40 @@ func TestTrainYOLOSmoke(t *testing.T) {
 			if math.Abs(float64(sum)-1) > 1e-4 {
 				t.Fatalf("cell %d: class probabilities sum to %v, want 1", cell, sum)
 			}
+		}
+	}
+}
+
+// TestTrainYOLOCosine checks the cosine schedule: after step k of n (0-based) the learning rate is
+// LearningRate·(1 + cos(π·k/n))/2, so after the last of 4 steps it is (1 + cos(3π/4))/2 ≈ 0.146 of
+// it; without Cosine it stays LearningRate.
+func TestTrainYOLOCosine(t *testing.T) {
+	b, err := backend.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	trainSet, _, err := datasets.DigitDetection(datasets.DefaultDigitsConfig(), 16, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, cosine := range []bool{false, true} {
+		cfg := YOLOConfig{Grid: detect.YOLOGrid{S: 6, B: 2, C: 10, Width: 96, Height: 96}, Channels: []int{4, 4, 4, 4},
+			Steps: 4, BatchSize: 4, LearningRate: 1e-3, Cosine: cosine, Seed: 1}
+		ctx, _, err := TrainYOLO(b, cfg, trainSet, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		v := ctx.InAbsPath("/" + optimizers.Scope).GetVariable(optimizers.ParamLearningRate)
+		if v == nil {
+			t.Fatalf("cosine %v: no learning-rate variable in the trained context", cosine)
+		}
+		got := float64(tensors.ToScalar[float32](v.MustValue()))
+		want := cfg.LearningRate
+		if cosine {
+			want *= (1 + math.Cos(math.Pi*3/4)) / 2
+		}
+		if math.Abs(got-want) > 1e-9 {
+			t.Errorf("cosine %v: learning rate after 4 of 4 steps %.6g, want %.6g", cosine, got, want)
 		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/gomlx/gomlx/pkg/ml/context"
 
 	"github.com/cvlessons/cvlessons/lessons"
+	"github.com/cvlessons/cvlessons/pkg/augment"
 	"github.com/cvlessons/cvlessons/pkg/backend"
 	"github.com/cvlessons/cvlessons/pkg/cnn"
 	"github.com/cvlessons/cvlessons/pkg/plot"
@@ -33,6 +34,8 @@ type Config struct {
 	StageWidths []int
 	// Hidden are the classifier's hidden widths.
 	Hidden []int
+	// Augment trains on random shifts of up to 2 pixels and horizontal flips (augment.ShiftFlip).
+	Augment bool
 	// Epochs, BatchSize and LearningRate (Adam, cosine schedule) set the training.
 	Epochs, BatchSize int
 	LearningRate      float64
@@ -51,13 +54,14 @@ func Quick() Config {
 		Epochs: 3, BatchSize: 64, LearningRate: 3e-3}
 }
 
-// Full is the classroom preset: the whole data set, four depths, quarter width, ten epochs. It is
-// long on a laptop CPU: narrow VGG-11 trains at about 490 images/s on a 2-core AMD EPYC with the
-// pure-Go backend (BenchmarkTrainStep in pkg/cnn), so VGG-11 alone takes about 20 minutes there and
-// the four depths together a few hours; use more cores or the XLA backend in class.
+// Full is the classroom preset: the whole data set, the paper's four depths at quarter width, 15
+// epochs with shifts and flips. Its VGG-11 is the network and recipe of "cvlessons bench fashion
+// --epochs 15 --augment", which reached 0.9266 test accuracy on a 2-core AMD EPYC (27 minutes while
+// the machine was shared; about 1,050 images/s when idle). The four depths together take hours on a
+// laptop CPU; use more cores or the XLA backend in class.
 func Full() Config {
-	return Config{Seed: 1, Depths: []int{11, 13, 16, 19}, Width: 0.25, Hidden: []int{512, 512},
-		Epochs: 10, BatchSize: 128, LearningRate: 1e-3}
+	return Config{Seed: 1, Depths: []int{11, 13, 16, 19}, Width: 0.25, Hidden: []int{512, 512}, Augment: true,
+		Epochs: 15, BatchSize: 128, LearningRate: 1e-3}
 }
 
 // ConfigFor returns the preset's configuration.
@@ -172,8 +176,12 @@ func Run(cfg Config) (Report, error) {
 			fmt.Fprintf(cfg.Progress, "VGG-%d (%d parameters)\n", depth, params)
 		}
 		start := time.Now()
-		h, err := cnn.Train(b, ctx, model.Logits, trainSet, nil, cnn.TrainConfig{Epochs: cfg.Epochs, BatchSize: cfg.BatchSize,
-			Optimizer: cnn.Adam, LearningRate: cfg.LearningRate, Schedule: cnn.Cosine, Seed: cfg.Seed, Progress: cfg.Progress})
+		tc := cnn.TrainConfig{Epochs: cfg.Epochs, BatchSize: cfg.BatchSize,
+			Optimizer: cnn.Adam, LearningRate: cfg.LearningRate, Schedule: cnn.Cosine, Seed: cfg.Seed, Progress: cfg.Progress}
+		if cfg.Augment {
+			tc.Augment = augment.ShiftFlip(trainSet.Height, trainSet.Width, 2)
+		}
+		h, err := cnn.Train(b, ctx, model.Logits, trainSet, nil, tc)
 		if err != nil {
 			return r, fmt.Errorf("vgg: training VGG-%d: %w", depth, err)
 		}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image"
 	"image/color"
+	"math/rand/v2"
 
 	"github.com/cvlessons/cvlessons/pkg/augment"
 )
@@ -336,4 +337,16 @@ func ExampleApplyAll() {
 	}
 	fmt.Println("1 worker == 3 workers:", same)
 	// Output: 1 worker == 3 workers: true
+}
+
+func ExampleShiftFlip() {
+	img := augment.NewImage(4, 4, 1)
+	img.Pix[5] = 1 // the pixel at row 1, column 1
+	out := augment.ShiftFlip(4, 4, 1).Apply(augment.Sample{Image: img}, rand.New(rand.NewPCG(1, 2)))
+	sum := float32(0)
+	for _, v := range out.Image.Pix {
+		sum += v
+	}
+	fmt.Println(out.Image.Height, out.Image.Width, sum)
+	// Output: 4 4 1
 }

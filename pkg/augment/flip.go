@@ -35,3 +35,11 @@ func (t RandomHorizontalFlip) Apply(s Sample, r *rand.Rand) Sample {
 	})
 	return Sample{Image: HFlip(s.Image), Boxes: boxes, Classes: classes}
 }
+
+// ShiftFlip is the usual light augmentation of small centred images such as Fashion-MNIST's: a
+// shift of up to pad pixels in each direction (RandomCrop of the same height x width after padding
+// with zeros) and a horizontal flip with probability 0.5. It suits clothes, which stay what they are
+// when mirrored, and not digits or text, which do not.
+func ShiftFlip(height, width, pad int) Compose {
+	return Compose{RandomCrop{Height: height, Width: width, Padding: pad}, RandomHorizontalFlip{P: 0.5}}
+}
