@@ -42,6 +42,7 @@ func (r Report) Summary() string {
 		fmt.Fprintf(&sb, "  %9d %15s %15s %15s %17s %17s\n", p.PerClass, pct(p.Scratch), pct(p.Frozen), pct(p.FineTune),
 			gainText(p.FrozenGain), gainText(p.FineTuneGain))
 	}
+	fmt.Fprintf(&sb, "  %9s %15s %15s %15s %17s %17s\n", "all", "", "", "", gainText(a.FrozenOverall), gainText(a.FineTuneOverall))
 	fmt.Fprintf(&sb, "  (gain: mean and, in brackets, smallest of the paired per-subset differences, in points)\n")
 	fmt.Fprintf(&sb, "  transfer gain over scratch with %d labelled images per class: frozen backbone %+.1f points, fine-tune %+.1f points",
 		a.Curve[0].PerClass, 100*r.FrozenGain.Mean, 100*r.FineTuneGain.Mean)

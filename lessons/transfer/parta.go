@@ -49,6 +49,10 @@ type PartA struct {
 	TargetTest int `json:"target_test"`
 	// Curve has one point per Config.Shots entry, in that order.
 	Curve []CurvePoint `json:"curve"`
+	// FrozenOverall and FineTuneOverall pool the paired differences of every point and subset of
+	// the curve: how much each transfer arm gains over scratch across the label budgets.
+	FrozenOverall   Gain `json:"frozen_overall_gain"`
+	FineTuneOverall Gain `json:"fine_tune_overall_gain"`
 	// Params is the whole network's parameter count; HeadParams the new head's (the frozen arm's
 	// trainable parameters).
 	Params     int `json:"params"`
@@ -239,6 +243,7 @@ func RunPartA(cfg Config) (*PartA, string, error) {
 			n, 100*pt.Scratch.Mean, 100*pt.Frozen.Mean, 100*pt.FineTune.Mean, cfg.Repeats)
 		r.Curve = append(r.Curve, pt)
 	}
+	r.FrozenOverall, r.FineTuneOverall = overallGains(r.Curve)
 	r.Seconds = time.Since(t0).Seconds()
 	return r, b.Name(), nil
 }
@@ -300,6 +305,17 @@ func gain(arm, scratch ArmResult) Gain {
 	}
 	g.Mean, _ = meanStd(d)
 	return g
+}
+
+// overallGains pools every point's paired differences into one gain per transfer arm.
+func overallGains(curve []CurvePoint) (frozen, fineTune Gain) {
+	var scratch, fr, ft ArmResult
+	for _, p := range curve {
+		scratch.Accuracies = append(scratch.Accuracies, p.Scratch.Accuracies...)
+		fr.Accuracies = append(fr.Accuracies, p.Frozen.Accuracies...)
+		ft.Accuracies = append(ft.Accuracies, p.FineTune.Accuracies...)
+	}
+	return gain(fr, scratch), gain(ft, scratch)
 }
 
 // meanStd returns the mean and the sample standard deviation (0 for fewer than two values).

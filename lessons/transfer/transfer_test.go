@@ -2,16 +2,18 @@ package transfer
 
 import (
 	"encoding/json"
+	"math"
 	"strings"
 	"testing"
 )
 
 // TestQuickPartA runs the quick preset and checks what held on every seed measured (seeds 1-5 of
-// Quick, 2-core AMD EPYC; the table is in notebooks/04-transfer-learning.ipynb). The pretrained backbone
-// learns its source task. With 1 labelled image per class, fine-tuning is not worse than scratch
-// (its mean gain over the 3 subsets was -0.5 to +6.9 points: positive on 4 seeds of 5, so a
-// clear-margin gain is reported, not asserted). With 20 per class the frozen backbone no longer
-// helps (-0.6 to -2.5 points). Every arm learns the target, and the frozen arm trains only the head.
+// Quick, 2-core AMD EPYC; the table is in notebooks/04-transfer-learning.ipynb). The pretrained
+// backbone learns its source task. With 1 labelled image per class, fine-tuning the pretrained
+// network beats training from scratch by a clear margin (mean gain over the 6 subsets +2.4 to +7.2
+// points), and over the whole curve it gains on average (+1.2 to +4.0). With 20 per class the frozen
+// backbone no longer helps (-0.5 to -1.9 points). Every arm learns the target, and the frozen arm
+// trains only the head.
 func TestQuickPartA(t *testing.T) {
 	if testing.Short() {
 		t.Skip("trains a few dozen small CNNs")
@@ -23,20 +25,23 @@ func TestQuickPartA(t *testing.T) {
 	}
 	t.Log("\n" + r.Summary())
 	a := r.PartA
-	if a.SourceAccuracy < 0.85 { // measured 0.906-0.918
-		t.Errorf("pretrained accuracy on classes 0-4 = %.3f, want >= 0.85", a.SourceAccuracy)
+	if a.SourceAccuracy < 0.88 { // measured 0.922-0.934
+		t.Errorf("pretrained accuracy on classes 0-4 = %.3f, want >= 0.88", a.SourceAccuracy)
 	}
 	if len(a.Curve) != 3 || a.Curve[0].PerClass != 1 || a.Curve[2].PerClass != 20 {
 		t.Fatalf("curve %+v, want the points 1, 5 and 20 per class", a.Curve)
 	}
 	one, twenty := a.Curve[0], a.Curve[2]
-	if g := one.FineTuneGain.Mean; g < -0.03 { // measured -0.005 to +0.069
-		t.Errorf("fine-tune with 1 image per class: gain over scratch %+.3f, want >= -0.03", g)
+	if g := one.FineTuneGain.Mean; g < 0.015 { // measured +0.024 to +0.072
+		t.Errorf("fine-tune with 1 image per class: gain over scratch %+.3f, want >= +0.015", g)
 	}
-	if g := twenty.FrozenGain.Mean; g > 0.005 { // measured -0.025 to -0.006
+	if g := a.FineTuneOverall.Mean; g < 0.005 { // measured +0.012 to +0.040
+		t.Errorf("fine-tune over the whole curve: gain over scratch %+.3f, want >= +0.005", g)
+	}
+	if g := twenty.FrozenGain.Mean; g > 0.005 { // measured -0.019 to -0.005
 		t.Errorf("frozen backbone with 20 images per class: gain over scratch %+.3f, want <= +0.005", g)
 	}
-	if d := twenty.Scratch.Mean - one.Scratch.Mean; d < 0.2 { // measured 0.30-0.37
+	if d := twenty.Scratch.Mean - one.Scratch.Mean; d < 0.2 { // measured 0.29-0.34
 		t.Errorf("scratch gains %.3f from 1 to 20 images per class, want >= 0.2", d)
 	}
 	for _, p := range a.Curve {
@@ -44,7 +49,7 @@ func TestQuickPartA(t *testing.T) {
 			if len(arm.Accuracies) != cfg.Repeats {
 				t.Errorf("%s at %d per class: %d accuracies, want %d", name, p.PerClass, len(arm.Accuracies), cfg.Repeats)
 			}
-			if p.PerClass == 20 && arm.Mean < 0.8 { // measured 0.871-0.913
+			if p.PerClass == 20 && arm.Mean < 0.8 { // measured 0.872-0.921
 				t.Errorf("%s at 20 per class: %.3f, want >= 0.8 (chance is 0.2)", name, arm.Mean)
 			}
 		}
@@ -83,6 +88,28 @@ func TestReportJSON(t *testing.T) {
 		"with 5 labelled images per class: frozen backbone +15.0 points, fine-tune +5.0 points"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("summary lacks %q:\n%s", want, s)
+		}
+	}
+}
+
+// TestOverallGains pools the paired differences of every point: by hand, frozen - scratch is
+// +0.1, +0.3 at the first point and -0.2, 0 at the second (mean +0.05, smallest -0.2); fine-tune -
+// scratch is 0, +0.2, +0.1, +0.1 (mean +0.1, smallest 0).
+func TestOverallGains(t *testing.T) {
+	curve := []CurvePoint{
+		{Scratch: ArmResult{Accuracies: []float64{0.5, 0.4}}, Frozen: ArmResult{Accuracies: []float64{0.6, 0.7}},
+			FineTune: ArmResult{Accuracies: []float64{0.5, 0.6}}},
+		{Scratch: ArmResult{Accuracies: []float64{0.9, 0.8}}, Frozen: ArmResult{Accuracies: []float64{0.7, 0.8}},
+			FineTune: ArmResult{Accuracies: []float64{1.0, 0.9}}},
+	}
+	frozen, fine := overallGains(curve)
+	for _, c := range []struct {
+		name      string
+		got       Gain
+		mean, min float64
+	}{{"frozen", frozen, 0.05, -0.2}, {"fine-tune", fine, 0.1, 0}} {
+		if math.Abs(c.got.Mean-c.mean) > 1e-12 || math.Abs(c.got.Min-c.min) > 1e-12 {
+			t.Errorf("%s overall gain %+v, want mean %g, smallest %g", c.name, c.got, c.mean, c.min)
 		}
 	}
 }
