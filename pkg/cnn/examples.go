@@ -64,16 +64,16 @@ func (e *Examples) batch(idx []int, size int) (images, labels *tensors.Tensor) {
 	return images, labels
 }
 
-// augmentedBatch is batch with each image passed through augment (nil: unchanged).
-func (e *Examples) augmentedBatch(idx []int, size int, augment func(img []float32) error) (images, labels *tensors.Tensor, err error) {
+// augmentedBatch is batch with each image passed through transform (nil: unchanged).
+func (e *Examples) augmentedBatch(idx []int, size int, transform func(img []float32) error) (images, labels *tensors.Tensor, err error) {
 	n := e.imageSize()
 	pix := make([]float32, size*n)
 	lab := make([]int32, size)
 	for i, j := range idx {
 		copy(pix[i*n:(i+1)*n], e.Pixels[j*n:(j+1)*n])
 		lab[i] = int32(e.Labels[j])
-		if augment != nil {
-			if err := augment(pix[i*n : (i+1)*n]); err != nil {
+		if transform != nil {
+			if err := transform(pix[i*n : (i+1)*n]); err != nil {
 				return nil, nil, fmt.Errorf("augmenting example %d: %w", j, err)
 			}
 		}

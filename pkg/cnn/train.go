@@ -43,8 +43,7 @@ type TrainConfig struct {
 	// it is called once per variable when the training graph is built.
 	LRScale func(v *context.Variable) float64
 	// Augment, when not nil, transforms every training image each time it is drawn (for example
-	// augment.Compose{augment.RandomCrop{Size: 32, Padding: 2}, augment.RandomHorizontalFlip{P: 0.5}}),
-	// so that each pass sees new views. It must keep the image's size; validation images are never
+	// augment.ShiftFlip(32, 32, 2): random shifts and flips), so that each pass sees new views. It must keep the image's size; validation images are never
 	// transformed.
 	Augment augment.Transform
 	// Seed drives the shuffling and the augmentation. Variable initialization is seeded by the
