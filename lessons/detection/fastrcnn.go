@@ -26,9 +26,11 @@ import (
 type FastRCNNConfig struct {
 	// TrainImages and MaxProposals are as in RCNNConfig (the same labelled regions).
 	TrainImages, MaxProposals int
-	// Channels are the backbone's stages (conv3x3 + BatchNorm + ReLU + 2x2 max pooling each): the
-	// feature map's stride is 2^len(Channels).
-	Channels []int
+	// Channels are the backbone's stages: conv3x3 + BatchNorm + ReLU, then 2x2 max pooling for the
+	// first PoolStages of them (0: all), so the feature map's stride is 2^PoolStages. Stages without
+	// pooling widen the receptive field while keeping a finer grid to pool regions from.
+	Channels   []int
+	PoolStages int
 	// Bins is RoI pooling's output size per side; Hidden the heads' hidden width.
 	Bins, Hidden int
 	// RoIs is the number of regions sampled per training image (one image per step), FgFraction of
@@ -56,8 +58,16 @@ func FastRCNNFull() FastRCNNConfig {
 	return c
 }
 
+// pools returns the number of stages followed by max pooling.
+func (c FastRCNNConfig) pools() int {
+	if c.PoolStages <= 0 || c.PoolStages > len(c.Channels) {
+		return len(c.Channels)
+	}
+	return c.PoolStages
+}
+
 // stride returns the feature map's stride in pixels.
-func (c FastRCNNConfig) stride() int { return 1 << len(c.Channels) }
+func (c FastRCNNConfig) stride() int { return 1 << c.pools() }
 
 // FastRCNNModel runs the backbone on one image [1, H, W, 1] and pools the regions given by masks
 // [R, Bins², h·w] (1 where a feature cell belongs to a bin, from detect.RoIPoolBins): a bin's value
@@ -69,8 +79,10 @@ func FastRCNNModel(ctx *context.Context, cfg FastRCNNConfig, image, masks *graph
 	for i, c := range cfg.Channels {
 		s := ctx.In(fmt.Sprintf("stage%d", i+1))
 		x = layers.Convolution(s.In("conv"), x).Channels(c).KernelSize(3).PadSame().UseBias(false).Done()
-		x = cnn.BatchNorm(s.In("bn"), x)
-		x = graph.MaxPool(activations.Relu(x)).Window(2).Strides(2).NoPadding().Done()
+		x = activations.Relu(cnn.BatchNorm(s.In("bn"), x))
+		if i < cfg.pools() {
+			x = graph.MaxPool(x).Window(2).Strides(2).NoPadding().Done()
+		}
 	}
 	h, w, ch := x.Shape().Dim(1), x.Shape().Dim(2), x.Shape().Dim(3)
 	feat := graph.Reshape(x, 1, 1, h*w, ch)                                    // [1, 1, h·w, C]

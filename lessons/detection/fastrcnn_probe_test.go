@@ -2,6 +2,8 @@ package detection
 
 import (
 	"os"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -11,7 +13,8 @@ import (
 
 // TestFastRCNNProbe trains Fast R-CNN for $CVLESSONS_FRCNN_STEPS steps (skipped when unset) and
 // measures it: a measurement, not a claim. $CVLESSONS_FRCNN_FULL=1 starts from the full preset
-// instead of the quick one.
+// instead of the quick one; $CVLESSONS_FRCNN_CHANNELS ("16,32,64") and _POOLSTAGES override its
+// backbone.
 func TestFastRCNNProbe(t *testing.T) {
 	steps := probeInt("CVLESSONS_FRCNN_STEPS", 0)
 	if steps == 0 {
@@ -26,6 +29,14 @@ func TestFastRCNNProbe(t *testing.T) {
 		cfg = FastRCNNFull()
 	}
 	cfg.Steps = steps
+	cfg.PoolStages = probeInt("CVLESSONS_FRCNN_POOLSTAGES", cfg.PoolStages)
+	if s := os.Getenv("CVLESSONS_FRCNN_CHANNELS"); s != "" {
+		cfg.Channels = nil
+		for _, f := range strings.Split(s, ",") {
+			c, _ := strconv.Atoi(f)
+			cfg.Channels = append(cfg.Channels, c)
+		}
+	}
 	trainSet, val, err := datasets.DigitDetection(datasets.DefaultDigitsConfig(), cfg.TrainImages, probeInt("CVLESSONS_FRCNN_VAL", 50))
 	if err != nil {
 		t.Fatal(err)
