@@ -9,7 +9,8 @@ import (
 
 // CrowdedDigits returns n images of small, crowded digits to show YOLO v1's weaknesses: 10 to 16
 // digits of 8 to 14 pixels on the usual 96x96 canvas (boxes overlapping by IoU <= 0.2), from MNIST's
-// test digits with a seed of its own, so that several digit centres often fall in one 16-pixel cell.
+// test digits with a seed of its own, so that several digit centres often fall in one YOLO cell (16
+// pixels in the quick preset's 6x6 grid, 8 in the full preset's 12x12).
 func CrowdedDigits(n int) (*datasets.Detection, error) {
 	src, err := datasets.LoadMNIST(datasets.Test)
 	if err != nil {

@@ -23,7 +23,7 @@ func probeInt(name string, def int) int {
 
 // TestYOLOProbe trains YOLO for $CVLESSONS_YOLO_STEPS steps (skipped when unset): a measurement, not a
 // claim. $CVLESSONS_YOLO_CHANNELS ("8,16,32,64"), _BATCH, _TRAIN, _LR100K (learning rate in units
-// of 1e-5), _COSINE (1: cosine schedule) and _VAL (validation images, default 200) override the quick
+// of 1e-5), _COSINE (1: cosine schedule), _S and _POOLSTAGES (grid and backbone) and _VAL (validation images, default 200) override the quick
 // preset.
 func TestYOLOProbe(t *testing.T) {
 	steps := probeInt("CVLESSONS_YOLO_STEPS", 0)
@@ -48,6 +48,8 @@ func TestYOLOProbe(t *testing.T) {
 	cfg.ConfidenceOne = probeInt("CVLESSONS_YOLO_CONF1", 1) == 1
 	cfg.Downsample = probeInt("CVLESSONS_YOLO_DOWN", cfg.Downsample)
 	cfg.Cosine = probeInt("CVLESSONS_YOLO_COSINE", 0) == 1
+	cfg.PoolStages = probeInt("CVLESSONS_YOLO_POOLSTAGES", cfg.PoolStages)
+	cfg.Grid.S = probeInt("CVLESSONS_YOLO_S", cfg.Grid.S)
 	trainSet, val, err := datasets.DigitDetection(datasets.DefaultDigitsConfig(), probeInt("CVLESSONS_YOLO_TRAIN", 2000), probeInt("CVLESSONS_YOLO_VAL", 200))
 	if err != nil {
 		t.Fatal(err)

@@ -4,7 +4,11 @@ import (
 	"math"
 	"testing"
 
+	"github.com/gomlx/gomlx/pkg/core/dtypes"
+	"github.com/gomlx/gomlx/pkg/core/graph"
+	"github.com/gomlx/gomlx/pkg/core/shapes"
 	"github.com/gomlx/gomlx/pkg/core/tensors"
+	"github.com/gomlx/gomlx/pkg/ml/context"
 	"github.com/gomlx/gomlx/pkg/ml/train/optimizers"
 
 	"github.com/cvlessons/cvlessons/datasets"
@@ -104,5 +108,41 @@ func TestTrainYOLOCosine(t *testing.T) {
 		if math.Abs(got-want) > 1e-9 {
 			t.Errorf("cosine %v: learning rate after 4 of 4 steps %.6g, want %.6g", cosine, got, want)
 		}
+	}
+}
+
+// TestYOLOModelGrid checks the backbone's layouts: with every stage pooled, 96x96 images averaged to
+// 48x48 shrink by 8 to a 6x6 grid; with only the first two stages pooled, by 4 to a 12x12 grid.
+func TestYOLOModelGrid(t *testing.T) {
+	b, err := backend.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name       string
+		s, pools   int
+		wantValues int
+	}{
+		{"all stages pooled", 6, 0, 6 * 6 * 20},
+		{"last stage unpooled", 12, 2, 12 * 12 * 20},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := YOLOConfig{Grid: detect.YOLOGrid{S: tc.s, B: 2, C: 10, Width: 96, Height: 96}, Channels: []int{4, 4, 4},
+				PoolStages: tc.pools, Downsample: 2}
+			exec, err := context.NewExec(b, context.New(), func(ctx *context.Context, x *graph.Node) *graph.Node {
+				return YOLOModel(ctx, cfg, x)
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			out, err := exec.Exec1(tensors.FromShape(shapes.Make(dtypes.Float32, 2, 96, 96, 1)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if dims := out.Shape().Dimensions; len(dims) != 4 || dims[0] != 2 || dims[1] != tc.s || dims[2] != tc.s ||
+				dims[1]*dims[2]*dims[3] != tc.wantValues || cfg.Grid.Len() != tc.wantValues {
+				t.Errorf("output %v (grid length %d), want [2, %d, %d, 20]", dims, cfg.Grid.Len(), tc.s, tc.s)
+			}
+		})
 	}
 }
