@@ -45,7 +45,7 @@ type Config struct {
 	Progress io.Writer `json:"-"`
 }
 
-// Quick is the preset for tests and CI (about a minute on two idle CPU cores): 1, 2 and 3
+// Quick is the preset for tests and CI (two to three minutes on two busy CPU cores): 1, 2 and 3
 // convolutions in each of three stages of 8, 16 and 32 channels (depths 5, 8, 11), trained for three
 // epochs on 10,000 images. The paper's configurations at a trainable width are too slow for it, and
 // at 1/8 width on fewer images they all reach the same accuracy.
