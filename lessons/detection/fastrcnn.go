@@ -59,11 +59,15 @@ func FastRCNNFull() FastRCNNConfig {
 }
 
 // pools returns the number of stages followed by max pooling.
-func (c FastRCNNConfig) pools() int {
-	if c.PoolStages <= 0 || c.PoolStages > len(c.Channels) {
-		return len(c.Channels)
+func (c FastRCNNConfig) pools() int { return pooledStages(c.PoolStages, len(c.Channels)) }
+
+// pooledStages is how many of a backbone's stages are followed by max pooling when its configuration
+// asks for poolStages (0 or too many: all of them).
+func pooledStages(poolStages, stages int) int {
+	if poolStages <= 0 || poolStages > stages {
+		return stages
 	}
-	return c.PoolStages
+	return poolStages
 }
 
 // stride returns the feature map's stride in pixels.

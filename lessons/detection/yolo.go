@@ -68,7 +68,7 @@ func YOLOModel(ctx *context.Context, cfg YOLOConfig, images *graph.Node) *graph.
 		s := ctx.In(fmt.Sprintf("stage%d", i+1))
 		x = layers.Convolution(s.In("conv"), x).Channels(c).KernelSize(3).PadSame().UseBias(false).Done()
 		x = activations.Relu(cnn.BatchNorm(s.In("bn"), x))
-		if cfg.PoolStages <= 0 || i < cfg.PoolStages {
+		if i < pooledStages(cfg.PoolStages, len(cfg.Channels)) {
 			x = graph.MaxPool(x).Window(2).Strides(2).NoPadding().Done()
 		}
 	}
