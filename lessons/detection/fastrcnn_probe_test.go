@@ -2,8 +2,6 @@ package detection
 
 import (
 	"os"
-	"strconv"
-	"strings"
 	"testing"
 	"time"
 
@@ -30,12 +28,8 @@ func TestFastRCNNProbe(t *testing.T) {
 	}
 	cfg.Steps = steps
 	cfg.PoolStages = probeInt("CVLESSONS_FRCNN_POOLSTAGES", cfg.PoolStages)
-	if s := os.Getenv("CVLESSONS_FRCNN_CHANNELS"); s != "" {
-		cfg.Channels = nil
-		for _, f := range strings.Split(s, ",") {
-			c, _ := strconv.Atoi(f)
-			cfg.Channels = append(cfg.Channels, c)
-		}
+	if c := probeInts("CVLESSONS_FRCNN_CHANNELS"); c != nil {
+		cfg.Channels = c
 	}
 	trainSet, val, err := datasets.DigitDetection(datasets.DefaultDigitsConfig(), cfg.TrainImages, probeInt("CVLESSONS_FRCNN_VAL", 50))
 	if err != nil {

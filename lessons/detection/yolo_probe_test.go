@@ -13,6 +13,20 @@ import (
 	"github.com/cvlessons/cvlessons/pkg/backend"
 )
 
+// probeInts reads a comma-separated list of integers from the environment (nil when unset).
+func probeInts(name string) []int {
+	s := os.Getenv(name)
+	if s == "" {
+		return nil
+	}
+	var out []int
+	for _, f := range strings.Split(s, ",") {
+		v, _ := strconv.Atoi(f)
+		out = append(out, v)
+	}
+	return out
+}
+
 // probeInt reads an integer knob of the probe from the environment.
 func probeInt(name string, def int) int {
 	if v, err := strconv.Atoi(os.Getenv(name)); err == nil {
@@ -23,8 +37,8 @@ func probeInt(name string, def int) int {
 
 // TestYOLOProbe trains YOLO for $CVLESSONS_YOLO_STEPS steps (skipped when unset): a measurement, not a
 // claim. $CVLESSONS_YOLO_CHANNELS ("8,16,32,64"), _BATCH, _TRAIN, _LR100K (learning rate in units
-// of 1e-5), _COSINE (1: cosine schedule), _S and _POOLSTAGES (grid and backbone) and _VAL (validation images, default 200) override the quick
-// preset.
+// of 1e-5), _COSINE (1: cosine schedule), _S and _POOLSTAGES (grid and backbone) and _VAL
+// (validation images, default 200) override the quick preset.
 func TestYOLOProbe(t *testing.T) {
 	steps := probeInt("CVLESSONS_YOLO_STEPS", 0)
 	if steps == 0 {
@@ -38,12 +52,8 @@ func TestYOLOProbe(t *testing.T) {
 	cfg.Steps = steps
 	cfg.BatchSize = probeInt("CVLESSONS_YOLO_BATCH", cfg.BatchSize)
 	cfg.LearningRate = float64(probeInt("CVLESSONS_YOLO_LR100K", int(cfg.LearningRate*1e5))) * 1e-5
-	if s := os.Getenv("CVLESSONS_YOLO_CHANNELS"); s != "" {
-		cfg.Channels = nil
-		for _, f := range strings.Split(s, ",") {
-			c, _ := strconv.Atoi(f)
-			cfg.Channels = append(cfg.Channels, c)
-		}
+	if c := probeInts("CVLESSONS_YOLO_CHANNELS"); c != nil {
+		cfg.Channels = c
 	}
 	cfg.ConfidenceOne = probeInt("CVLESSONS_YOLO_CONF1", 1) == 1
 	cfg.Downsample = probeInt("CVLESSONS_YOLO_DOWN", cfg.Downsample)
