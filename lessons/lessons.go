@@ -1,50 +1,84 @@
-// Package lessons holds what every lesson of the course shares: the preset that sizes a run and the
-// catalogue entry through which the CLI and the notebooks find a lesson.
+// Package lessons holds what every lesson of the course shares: the preset that sizes a run, the
+// plan a run announces before it starts, and the catalogue entry through which the CLI and the
+// notebooks find a lesson.
 //
 // Each lesson is its own package under lessons/ (lessons/vgg, lessons/resnet, ...) with a Config that
-// has Quick and Full presets, a Run(Config) (Report, error) function and a test that runs the quick
-// preset and asserts the lesson's claim. Lessons never import each other.
+// has Class, Quick and Full presets, a Run(Config) (Report, error) function, a test that runs the
+// quick preset and asserts the lesson's claim, and a test that asserts the claims on the committed
+// runs of its presets (package measurements). Lessons never import each other.
 package lessons
 
 import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
+	"strings"
+
+	"github.com/cvlessons/cvlessons/measurements"
+	"github.com/cvlessons/cvlessons/pkg/progress"
 )
 
-// Preset sizes a lesson run: Quick for tests and CI (minutes on two CPU cores), Full for the classroom.
+// Preset sizes a lesson run.
 type Preset string
 
 // The presets every lesson offers.
 const (
+	// Class is the default: a notebook runs end to end within 10 minutes on a 2-core laptop on the
+	// pure-Go backend and still shows the lesson's claim with a margin.
+	Class Preset = "class"
+	// Quick is what the tests and CI run: the claim with a margin, in a minute or two.
 	Quick Preset = "quick"
-	Full  Preset = "full"
+	// Full is opt-in: the larger experiment, at most 30 minutes per lesson on 2 cores.
+	Full Preset = "full"
 )
+
+// Presets lists the presets in the order the course documents them.
+func Presets() []Preset { return []Preset{Class, Quick, Full} }
 
 // PresetEnv is the environment variable from which notebooks read their preset.
 const PresetEnv = "CVLESSONS_PRESET"
 
-// ParsePreset returns the preset named s ("quick" or "full").
+// ParsePreset returns the preset named s ("class", "quick" or "full").
 func ParsePreset(s string) (Preset, error) {
-	switch Preset(s) {
-	case Quick, Full:
+	if slices.Contains(Presets(), Preset(s)) {
 		return Preset(s), nil
 	}
-	return "", fmt.Errorf("lessons: unknown preset %q, want %q or %q", s, Quick, Full)
+	return "", fmt.Errorf("lessons: unknown preset %q, want %s", s, presetNames())
 }
 
-// PresetFromEnv returns the preset named by $CVLESSONS_PRESET, or Full when it is unset, so that a
-// classroom gets the full lessons and CI (which sets it to "quick") the short ones.
+func presetNames() string {
+	names := make([]string, len(Presets()))
+	for i, p := range Presets() {
+		names[i] = fmt.Sprintf("%q", string(p))
+	}
+	return strings.Join(names, ", ")
+}
+
+// PresetFromEnv returns the preset named by $CVLESSONS_PRESET, or Class when it is unset, so that a
+// classroom gets lessons that fit a class period and CI (which sets it to "quick") the short ones.
 func PresetFromEnv() (Preset, error) {
 	s := os.Getenv(PresetEnv)
 	if s == "" {
-		return Full, nil
+		return Class, nil
 	}
 	p, err := ParsePreset(s)
 	if err != nil {
 		return "", fmt.Errorf("lessons: $%s: %w", PresetEnv, err)
 	}
 	return p, nil
+}
+
+// NewPlan is the plan a lesson announces before it trains: lesson and preset, what it will train,
+// the parts with their steps, and the time the committed run of the same lesson and preset took
+// (scaled by the steps), as measurements.Estimate gives it.
+func NewPlan(lesson string, preset Preset, what string, parts []progress.Part) progress.Plan {
+	p := progress.Plan{Lesson: lesson, Preset: string(preset), What: what, Parts: parts}
+	if preset == "" {
+		p.Preset = "custom"
+	}
+	p.Estimate, p.EstimateSource = measurements.Estimate(lesson, string(preset), p.Steps())
+	return p
 }
 
 // Options are what the CLI passes to a lesson besides its preset.

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"text/tabwriter"
+	"time"
 
 	"github.com/cvlessons/cvlessons/lessons"
 	augmentlesson "github.com/cvlessons/cvlessons/lessons/augment"
@@ -18,6 +19,7 @@ import (
 	"github.com/cvlessons/cvlessons/lessons/vgg"
 	"github.com/cvlessons/cvlessons/lessons/welcome"
 	"github.com/cvlessons/cvlessons/pkg/plot"
+	"github.com/cvlessons/cvlessons/pkg/progress"
 )
 
 // lessonEntries is the course catalogue, in teaching order. Each lesson package adds its line.
@@ -36,21 +38,29 @@ func lessonEntries() []lessons.Entry {
 
 var cmdLesson = &command{
 	name:  "lesson",
-	usage: "lesson list [--json] | lesson run NAME [--preset quick|full] [--out DIR] [--json]",
+	usage: "lesson list [--json] | lesson run NAME... | --all [--preset class|quick|full] [--out DIR] [--json] [--record DIR]",
 	short: "list or run lessons headless",
 	long: `Lesson lists the course's lessons or runs one without Jupyter.
 
   lesson list          print each lesson's name, notebook and one-line description
-  lesson run NAME      run the lesson, writing its figures (PNG) and summary.json to --out
+  lesson run NAME...   run the lessons one after the other, writing each one's figures (PNG)
+                       and summary.json to --out
+  lesson run --all     run every lesson
 
-Progress goes to stderr. The summary (the lesson's measured numbers) goes to stdout, as text or,
-with --json, as the JSON object also written to summary.json.
+Before it trains, a lesson prints its preset, what it will train and how long that took in the
+committed run (measurements/); then a progress bar with the time left. Progress goes to stderr.
+The summary (the lesson's measured numbers) goes to stdout, as text or, with --json, as the JSON
+object also written to summary.json.
 
 Flags for run:
-  --preset quick|full  size of the run (default: $CVLESSONS_PRESET, else full);
-                       quick takes minutes on two CPU cores, full is the classroom size
-  --out DIR            where figures and summary.json go (default out/NAME)
-  --json               print the summary as JSON`,
+  --preset P    class (the default when $CVLESSONS_PRESET is unset: a notebook within 10 minutes
+                on 2 cores), quick (what the tests and CI run) or full (at most 30 minutes a lesson)
+  --out DIR     where figures and summary.json go (default out/NAME; with several lessons,
+                DIR/NAME)
+  --json        print the summary as JSON
+  --record DIR  also write the run, with the machine, date, commit, backend and duration, to
+                DIR/NAME.PRESET.json: "--record measurements" updates the committed runs that
+                the README's tables are generated from (then: go generate ./measurements)`,
 	run: runLesson,
 }
 
@@ -110,46 +120,76 @@ type lessonSummary struct {
 
 func lessonRun(env *environment, args []string) error {
 	fs := newFlagSet("lesson")
-	presetFlag := fs.String("preset", "", "quick or full")
+	presetFlag := fs.String("preset", "", "class, quick or full")
 	out := fs.String("out", "", "output directory")
 	asJSON := fs.Bool("json", false, "print JSON")
-	if err := parseFlags(fs, args); err != nil {
-		return err
+	all := fs.Bool("all", false, "run every lesson")
+	record := fs.String("record", "", "directory to record the runs in")
+	// Accept flags before, between and after the names.
+	var names []string
+	for rest := args; ; {
+		if err := parseFlags(fs, rest); err != nil {
+			return err
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		names = append(names, fs.Arg(0))
+		rest = fs.Args()[1:]
 	}
-	// Accept flags both before and after NAME.
-	if fs.NArg() == 0 {
-		return usagef("lesson run: missing lesson NAME; run \"cvlessons lesson list\"")
+	var entries []lessons.Entry
+	switch {
+	case *all && len(names) > 0:
+		return usagef("lesson run: --all and lesson names %q: give one or the other", names)
+	case *all:
+		entries = lessonEntries()
+	case len(names) == 0:
+		return usagef("lesson run: missing lesson NAME (or --all); run \"cvlessons lesson list\"")
 	}
-	name, rest := fs.Arg(0), fs.Args()[1:]
-	if err := parseFlags(fs, rest); err != nil {
-		return err
-	}
-	if fs.NArg() > 0 {
-		return usagef("lesson run: unexpected argument %q after %q", fs.Arg(0), name)
-	}
-	entry, ok := findLesson(name)
-	if !ok {
-		return usagef("lesson run: unknown lesson %q; run \"cvlessons lesson list\"", name)
+	for _, name := range names {
+		entry, ok := findLesson(name)
+		if !ok {
+			return usagef("lesson run: unknown lesson %q; run \"cvlessons lesson list\"", name)
+		}
+		entries = append(entries, entry)
 	}
 	preset, err := lessons.PresetFromEnv()
 	if *presetFlag != "" {
 		preset, err = lessons.ParsePreset(*presetFlag)
 		if err != nil {
-			return usagef("lesson run: --preset %q: want quick or full", *presetFlag)
+			return usagef("lesson run: --preset %q: want class, quick or full", *presetFlag)
 		}
 	}
 	if err != nil {
 		return err
 	}
-	dir := *out
-	if dir == "" {
-		dir = filepath.Join("out", name)
+	for _, entry := range entries {
+		dir := *out
+		switch {
+		case dir == "":
+			dir = filepath.Join("out", entry.Name)
+		case len(entries) > 1:
+			dir = filepath.Join(dir, entry.Name)
+		}
+		if err := runOneLesson(env, entry, preset, dir, *record, *asJSON); err != nil {
+			return err
+		}
 	}
+	return nil
+}
+
+// runOneLesson runs one lesson with a terminal progress meter, writes its summary.json to dir,
+// prints the summary and, when recordDir is not "", records the run there.
+func runOneLesson(env *environment, entry lessons.Entry, preset lessons.Preset, dir, recordDir string, asJSON bool) error {
+	name := entry.Name
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("lesson run: %w", err)
 	}
 	fmt.Fprintf(env.stderr, "lesson %s: running the %s preset, writing to %s\n", name, preset, dir)
-	res, err := entry.Run(lessons.Options{Preset: preset, OutDir: dir, Progress: env.stderr})
+	meter := progress.NewTerminal(env.stderr)
+	start := time.Now()
+	res, err := entry.Run(lessons.Options{Preset: preset, OutDir: dir, Progress: meter})
+	elapsed := time.Since(start)
 	if err != nil {
 		return fmt.Errorf("lesson %s: %w", name, err)
 	}
@@ -165,7 +205,14 @@ func lessonRun(env *environment, args []string) error {
 	if err := plot.WriteFileAtomic(summaryPath, append(data, '\n')); err != nil {
 		return fmt.Errorf("lesson %s: %w", name, err)
 	}
-	if *asJSON {
+	if recordDir != "" {
+		path, err := recordRun(recordDir, name, preset, start, elapsed, meter.Done(), res)
+		if err != nil {
+			return fmt.Errorf("lesson %s: %w", name, err)
+		}
+		fmt.Fprintf(env.stderr, "lesson %s: recorded %s (%s)\n", name, path, elapsed.Round(time.Second))
+	}
+	if asJSON {
 		fmt.Fprintf(env.stdout, "%s\n", data)
 		return nil
 	}

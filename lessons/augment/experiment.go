@@ -12,6 +12,7 @@ import (
 	"github.com/cvlessons/cvlessons/datasets"
 	aug "github.com/cvlessons/cvlessons/pkg/augment"
 	"github.com/cvlessons/cvlessons/pkg/cnn"
+	"github.com/cvlessons/cvlessons/pkg/progress"
 )
 
 // Arm is one side of the experiment: a training set and what training measured on it.
@@ -88,7 +89,8 @@ func mnistSubsets(n, nVal int, seed uint64) (trainSet, val *cnn.Examples, err er
 }
 
 // trainArm trains a fresh SmallCNN (same seed for both arms) on set for the given number of steps.
-func trainArm(b backends.Backend, name string, set, val *cnn.Examples, cfg Config, steps int, progress io.Writer) (Arm, error) {
+func trainArm(b backends.Backend, name string, set, val *cnn.Examples, cfg Config, steps int, w io.Writer) (Arm, error) {
+	progress.StartPart(w, name)
 	ctx := context.New()
 	if err := ctx.SetRNGStateFromSeed(int64(cfg.Seed)); err != nil {
 		return Arm{}, fmt.Errorf("augment: seeding: %w", err)
@@ -103,7 +105,7 @@ func trainArm(b backends.Backend, name string, set, val *cnn.Examples, cfg Confi
 		Seed:          int64(cfg.Seed),
 		EvalEvery:     cfg.EvalEvery,
 		EvalBatchSize: 250,
-		Progress:      progress,
+		Progress:      w,
 	})
 	if err != nil {
 		return Arm{}, fmt.Errorf("augment: training %q: %w", name, err)

@@ -12,6 +12,7 @@ import (
 	aug "github.com/cvlessons/cvlessons/pkg/augment"
 	"github.com/cvlessons/cvlessons/pkg/backend"
 	"github.com/cvlessons/cvlessons/pkg/plot"
+	"github.com/cvlessons/cvlessons/pkg/progress"
 )
 
 // Report holds what a run measured and drew.
@@ -146,6 +147,11 @@ func Run(cfg Config) (Report, error) {
 	if err != nil {
 		return Report{}, err
 	}
+	progress.Begin(cfg.Progress, lessons.NewPlan("augment", cfg.Preset, fmt.Sprintf(
+		"the same small CNN twice on %d MNIST digits, as they are and as %d randomly shifted views of each, %d Adam steps each; measured on %d test digits",
+		cfg.TrainSize, cfg.Views, cfg.Steps, cfg.ValSize),
+		[]progress.Part{{Name: "no augmentation", Steps: cfg.Steps}, {Name: "random shifts", Steps: cfg.Steps}}))
+	defer progress.End(cfg.Progress)
 	if r.Baseline, err = trainArm(b, "no augmentation", trainSet, val, cfg, cfg.Steps, cfg.Progress); err != nil {
 		return Report{}, err
 	}

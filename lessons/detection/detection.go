@@ -33,6 +33,8 @@ type Config struct {
 	OutDir string `json:"-"`
 	// Progress, when not nil, receives progress lines.
 	Progress io.Writer `json:"-"`
+	// Preset names the preset the configuration came from.
+	Preset lessons.Preset `json:"preset,omitempty"`
 }
 
 // selectiveSearchForDigits is the paper's fast mode with a minimum region of 20 pixels: the
@@ -46,23 +48,33 @@ func selectiveSearchForDigits(seed uint64) detect.SelectiveSearchConfig {
 
 // Quick is the preset for tests and CI: seconds on two CPU cores.
 func Quick() Config {
-	return Config{Seed: 1, Images: 40, Duplicates: 3, Jitter: 0.1, FalsePositives: 2, NMSThreshold: 0.5,
+	return Config{Preset: lessons.Quick, Seed: 1, Images: 40, Duplicates: 3, Jitter: 0.1, FalsePositives: 2, NMSThreshold: 0.5,
 		ProposalImages: 12, SelectiveSearch: selectiveSearchForDigits(1)}
 }
 
-// Full is the classroom preset.
-func Full() Config {
+// Class is the default preset: NMS on 300 images, proposals on 100.
+func Class() Config {
 	c := Quick()
-	c.Images, c.ProposalImages = 300, 100
+	c.Preset, c.Images, c.ProposalImages = lessons.Class, 300, 100
 	return c
 }
 
-// ConfigFor returns the preset's configuration.
+// Full is the opt-in preset: as Class (the demonstrations take seconds).
+func Full() Config {
+	c := Class()
+	c.Preset = lessons.Full
+	return c
+}
+
+// ConfigFor returns the preset's configuration (Class for an unknown preset).
 func ConfigFor(p lessons.Preset) Config {
-	if p == lessons.Quick {
+	switch p {
+	case lessons.Quick:
 		return Quick()
+	case lessons.Full:
+		return Full()
 	}
-	return Full()
+	return Class()
 }
 
 // Report holds what a run measured.
@@ -177,14 +189,14 @@ func Run(cfg Config) (Report, error) {
 		return Report{}, err
 	}
 	r := Report{Images: cfg.Images, NMSThreshold: cfg.NMSThreshold}
-	progress(cfg, "detection: NMS on %d images", cfg.Images)
+	say(cfg, "detection: NMS on %d images", cfg.Images)
 	if err := r.runNMS(cfg, val); err != nil {
 		return Report{}, err
 	}
-	progress(cfg, "detection: proposals on %d images", cfg.ProposalImages)
+	say(cfg, "detection: proposals on %d images", cfg.ProposalImages)
 	start := time.Now()
 	r.runProposals(cfg, val)
-	progress(cfg, "detection: proposals took %.1fs", time.Since(start).Seconds())
+	say(cfg, "detection: proposals took %.1fs", time.Since(start).Seconds())
 	if cfg.OutDir != "" {
 		if err := r.write(cfg.OutDir); err != nil {
 			return Report{}, err
@@ -193,7 +205,7 @@ func Run(cfg Config) (Report, error) {
 	return r, nil
 }
 
-func progress(cfg Config, format string, args ...any) {
+func say(cfg Config, format string, args ...any) {
 	if cfg.Progress != nil {
 		fmt.Fprintf(cfg.Progress, format+"\n", args...)
 	}

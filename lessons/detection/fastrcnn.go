@@ -18,6 +18,7 @@ import (
 	"github.com/cvlessons/cvlessons/datasets"
 	"github.com/cvlessons/cvlessons/pkg/cnn"
 	"github.com/cvlessons/cvlessons/pkg/detect"
+	"github.com/cvlessons/cvlessons/pkg/progress"
 )
 
 // FastRCNNConfig sizes the lesson's Fast R-CNN: one backbone pass per image, RoI max pooling of each
@@ -113,7 +114,8 @@ func roiMasks(dst []float32, boxes []detect.Box, h, w int, cfg FastRCNNConfig) {
 
 // TrainFastRCNN trains FastRCNNModel, one image and cfg.RoIs of its labelled regions per step, and
 // returns the trained context and the loss of every step.
-func TrainFastRCNN(b backends.Backend, cfg FastRCNNConfig, data *datasets.Detection, regions *RegionSet, progress io.Writer) (*context.Context, []float64, error) {
+func TrainFastRCNN(b backends.Backend, cfg FastRCNNConfig, data *datasets.Detection, regions *RegionSet, progressTo io.Writer) (*context.Context, []float64, error) {
+	progress.StartPart(progressTo, "Fast R-CNN")
 	type perImage struct{ fg, bg []region }
 	byImage := map[int]*perImage{}
 	var images []int
@@ -171,8 +173,8 @@ func TrainFastRCNN(b backends.Backend, cfg FastRCNNConfig, data *datasets.Detect
 			return nil, nil, fmt.Errorf("detection: Fast R-CNN training step %d: %w", step, err)
 		}
 		losses = append(losses, float64(tensors.ToScalar[float32](out[0])))
-		if progress != nil && (step%50 == 0 || step == cfg.Steps-1) {
-			fmt.Fprintf(progress, "detection: Fast R-CNN step %d/%d loss %.3f (%.1fs)\n", step+1, cfg.Steps, losses[step], time.Since(start).Seconds())
+		if !progress.Step(progressTo, losses[step]) && progressTo != nil && (step%50 == 0 || step == cfg.Steps-1) {
+			fmt.Fprintf(progressTo, "detection: Fast R-CNN step %d/%d loss %.3f (%.1fs)\n", step+1, cfg.Steps, losses[step], time.Since(start).Seconds())
 		}
 	}
 	return ctx, losses, nil

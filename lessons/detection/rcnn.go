@@ -18,6 +18,7 @@ import (
 	"github.com/cvlessons/cvlessons/datasets"
 	"github.com/cvlessons/cvlessons/pkg/cnn"
 	"github.com/cvlessons/cvlessons/pkg/detect"
+	"github.com/cvlessons/cvlessons/pkg/progress"
 )
 
 // RCNNConfig sizes the lesson's R-CNN: selective-search proposals, each warped to Warp x Warp pixels
@@ -229,7 +230,8 @@ func LabelTrainingRegions(data *datasets.Detection, n, maxProposals int, ss dete
 
 // TrainRCNN trains RCNNModel on warped regions of the regions' images and returns the trained context
 // and the loss of every step.
-func TrainRCNN(b backends.Backend, cfg RCNNConfig, data *datasets.Detection, regions *RegionSet, progress io.Writer) (*context.Context, []float64, error) {
+func TrainRCNN(b backends.Backend, cfg RCNNConfig, data *datasets.Detection, regions *RegionSet, progressTo io.Writer) (*context.Context, []float64, error) {
+	progress.StartPart(progressTo, "R-CNN")
 	if len(regions.fg) == 0 {
 		return nil, nil, fmt.Errorf("detection: R-CNN: no object regions to train on")
 	}
@@ -261,8 +263,8 @@ func TrainRCNN(b backends.Backend, cfg RCNNConfig, data *datasets.Detection, reg
 			return nil, nil, fmt.Errorf("detection: R-CNN training step %d: %w", step, err)
 		}
 		losses = append(losses, float64(tensors.ToScalar[float32](out[0])))
-		if progress != nil && (step%50 == 0 || step == cfg.Steps-1) {
-			fmt.Fprintf(progress, "detection: R-CNN step %d/%d loss %.3f (%.1fs)\n", step+1, cfg.Steps, losses[step], time.Since(start).Seconds())
+		if !progress.Step(progressTo, losses[step]) && progressTo != nil && (step%50 == 0 || step == cfg.Steps-1) {
+			fmt.Fprintf(progressTo, "detection: R-CNN step %d/%d loss %.3f (%.1fs)\n", step+1, cfg.Steps, losses[step], time.Since(start).Seconds())
 		}
 	}
 	return ctx, losses, nil

@@ -12,6 +12,7 @@ import (
 	"github.com/cvlessons/cvlessons/lessons"
 	"github.com/cvlessons/cvlessons/pkg/backend"
 	"github.com/cvlessons/cvlessons/pkg/detect"
+	"github.com/cvlessons/cvlessons/pkg/progress"
 )
 
 // DetectorConfig sizes the lesson's second part: YOLO v1 and R-CNN trained on the same digit images
@@ -24,28 +25,43 @@ type DetectorConfig struct {
 	YOLO     YOLOConfig
 	RCNN     RCNNConfig
 	FastRCNN FastRCNNConfig
-	// Progress, when not nil, receives progress lines.
+	// Progress, when not nil, receives the plan and the progress.
 	Progress io.Writer `json:"-"`
+	// Preset names the preset the configuration came from.
+	Preset lessons.Preset `json:"preset,omitempty"`
 }
 
-// DetectorsQuick is the quick preset: a few minutes on two busy CPU cores for both models.
+// DetectorsQuick is the quick preset, for tests and CI.
 func DetectorsQuick() DetectorConfig {
-	return DetectorConfig{TrainImages: 2000, ValImages: 100, YOLO: YOLOQuick(), RCNN: RCNNQuick(), FastRCNN: FastRCNNQuick()}
+	return DetectorConfig{Preset: lessons.Quick, TrainImages: 2000, ValImages: 100, YOLO: YOLOQuick(), RCNN: RCNNQuick(), FastRCNN: FastRCNNQuick()}
 }
 
-// DetectorsFull is the classroom preset. YOLO trains on all 20,000 generated images; R-CNN and Fast
+// DetectorsClass is the default preset: YOLO on a 12x12 grid for 5,000 steps, R-CNN and Fast
+// R-CNN on 300 images with up to 200 proposals each; measured on 200 validation images.
+func DetectorsClass() DetectorConfig {
+	c := DetectorConfig{Preset: lessons.Class, TrainImages: 8000, ValImages: 200, YOLO: YOLOQuick(), RCNN: RCNNQuick(), FastRCNN: FastRCNNQuick()}
+	c.YOLO.Grid.S, c.YOLO.PoolStages, c.YOLO.Steps, c.YOLO.Cosine = 12, 2, 5000, true
+	c.RCNN.TrainImages, c.RCNN.MaxProposals, c.RCNN.Steps = 300, 200, 800
+	c.FastRCNN.TrainImages, c.FastRCNN.MaxProposals, c.FastRCNN.Steps = 300, 200, 1000
+	return c
+}
+
+// DetectorsFull is the opt-in preset. YOLO trains on all 20,000 generated images; R-CNN and Fast
 // R-CNN on the first 600 of them (each image depends only on its index, so they are the same images
 // as with any larger TrainImages).
 func DetectorsFull() DetectorConfig {
-	return DetectorConfig{TrainImages: 20000, ValImages: 300, YOLO: YOLOFull(), RCNN: RCNNFull(), FastRCNN: FastRCNNFull()}
+	return DetectorConfig{Preset: lessons.Full, TrainImages: 20000, ValImages: 300, YOLO: YOLOFull(), RCNN: RCNNFull(), FastRCNN: FastRCNNFull()}
 }
 
-// DetectorsFor returns the preset's configuration.
+// DetectorsFor returns the preset's configuration (DetectorsClass for an unknown preset).
 func DetectorsFor(p lessons.Preset) DetectorConfig {
-	if p == lessons.Quick {
+	switch p {
+	case lessons.Quick:
 		return DetectorsQuick()
+	case lessons.Full:
+		return DetectorsFull()
 	}
-	return DetectorsFull()
+	return DetectorsClass()
 }
 
 // DetectorReport holds what the trained detectors measured.
@@ -103,6 +119,14 @@ func RunDetectors(cfg DetectorConfig) (*DetectorReport, error) {
 		r.Objects += len(val.Objects[i])
 	}
 
+	parts := []progress.Part{{Name: "YOLO", Steps: cfg.YOLO.Steps}, {Name: "R-CNN", Steps: cfg.RCNN.Steps}}
+	if cfg.FastRCNN.Steps > 0 {
+		parts = append(parts, progress.Part{Name: "Fast R-CNN", Steps: cfg.FastRCNN.Steps})
+	}
+	progress.Begin(cfg.Progress, lessons.NewPlan("detection", cfg.Preset, fmt.Sprintf(
+		"YOLO v1 (%dx%d grid), R-CNN and Fast R-CNN on generated digit images (%d for YOLO, %d for the two-stage models); measured on %d validation images",
+		cfg.YOLO.Grid.S, cfg.YOLO.Grid.S, cfg.TrainImages, cfg.RCNN.TrainImages, cfg.ValImages), parts))
+	defer progress.End(cfg.Progress)
 	start := time.Now()
 	if r.yoloCtx, r.YOLOLosses, err = TrainYOLO(b, cfg.YOLO, trainSet, cfg.Progress); err != nil {
 		return nil, err
@@ -118,7 +142,7 @@ func RunDetectors(cfg DetectorConfig) (*DetectorReport, error) {
 	}
 
 	start = time.Now()
-	progress(Config{Progress: cfg.Progress}, "detection: selective search on %d training images", cfg.RCNN.TrainImages)
+	say(Config{Progress: cfg.Progress}, "detection: selective search on %d training images", cfg.RCNN.TrainImages)
 	regions := LabelTrainingRegions(trainSet, cfg.RCNN.TrainImages, cfg.RCNN.MaxProposals, cfg.RCNN.SelectiveSearch)
 	if r.rcnnCtx, r.RCNNLosses, err = TrainRCNN(b, cfg.RCNN, trainSet, regions, cfg.Progress); err != nil {
 		return nil, err

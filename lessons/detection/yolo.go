@@ -20,6 +20,7 @@ import (
 	"github.com/cvlessons/cvlessons/datasets"
 	"github.com/cvlessons/cvlessons/pkg/cnn"
 	"github.com/cvlessons/cvlessons/pkg/detect"
+	"github.com/cvlessons/cvlessons/pkg/progress"
 )
 
 // YOLOConfig sizes the YOLO v1 model of the lesson and its training.
@@ -91,7 +92,8 @@ func YOLOModel(ctx *context.Context, cfg YOLOConfig, images *graph.Node) *graph.
 
 // TrainYOLO trains YOLOModel on data with YOLO v1's loss (detect.YOLOLossGraph, the paper's weights)
 // and returns the trained context and the loss of every step.
-func TrainYOLO(b backends.Backend, cfg YOLOConfig, data *datasets.Detection, progress io.Writer) (*context.Context, []float64, error) {
+func TrainYOLO(b backends.Backend, cfg YOLOConfig, data *datasets.Detection, progressTo io.Writer) (*context.Context, []float64, error) {
+	progress.StartPart(progressTo, "YOLO")
 	im := data.Images
 	targets := make([]float32, 0, im.N*cfg.Grid.S*cfg.Grid.S*cfg.Grid.TargetCellLen())
 	for i := range im.N {
@@ -133,8 +135,8 @@ func TrainYOLO(b backends.Backend, cfg YOLOConfig, data *datasets.Detection, pro
 			return nil, nil, fmt.Errorf("detection: YOLO training step %d: %w", step, err)
 		}
 		losses = append(losses, float64(tensors.ToScalar[float32](out[0])))
-		if progress != nil && (step%25 == 0 || step == cfg.Steps-1) {
-			fmt.Fprintf(progress, "detection: YOLO step %d/%d loss %.3f (%.1fs)\n", step+1, cfg.Steps, losses[step], time.Since(start).Seconds())
+		if !progress.Step(progressTo, losses[step]) && progressTo != nil && (step%25 == 0 || step == cfg.Steps-1) {
+			fmt.Fprintf(progressTo, "detection: YOLO step %d/%d loss %.3f (%.1fs)\n", step+1, cfg.Steps, losses[step], time.Since(start).Seconds())
 		}
 		if cfg.Every > 0 && cfg.OnStep != nil && (step+1)%cfg.Every == 0 {
 			if err := cfg.OnStep(step+1, ctx); err != nil {

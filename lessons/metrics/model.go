@@ -14,7 +14,9 @@ import (
 	"github.com/gomlx/gomlx/pkg/ml/train/optimizers"
 
 	"github.com/cvlessons/cvlessons/datasets"
+	"github.com/cvlessons/cvlessons/lessons"
 	"github.com/cvlessons/cvlessons/pkg/backend"
+	"github.com/cvlessons/cvlessons/pkg/progress"
 )
 
 // Model is the classifier: flatten the [batch, 28, 28, 1] images, one dense layer of hidden ReLU
@@ -61,6 +63,11 @@ func trainClassifier(cfg Config, trainSet, testSet *datasets.Images) (*classifie
 		optimizers.Adam().LearningRate(cfg.LearningRate).Done(), nil, nil)
 
 	out := &classifier{backend: b.Name()}
+	progress.Begin(cfg.Progress, lessons.NewPlan("metrics", cfg.Preset, fmt.Sprintf(
+		"a dense classifier (%d hidden units) on %d Fashion-MNIST images, Adam, batch %d; tested on %d images",
+		cfg.Hidden, cfg.TrainSamples, cfg.BatchSize, cfg.TestSamples), []progress.Part{{Name: "dense classifier", Steps: cfg.Steps}}))
+	defer progress.End(cfg.Progress)
+	progress.StartPart(cfg.Progress, "dense classifier")
 	labels32 := make([]int32, cfg.BatchSize)
 	order := rng.Perm(len(trainIdx))
 	pos := 0
@@ -84,7 +91,7 @@ func trainClassifier(cfg Config, trainSet, testSet *datasets.Images) (*classifie
 			return nil, fmt.Errorf("metrics lesson: training step %d: %w", step, err)
 		}
 		out.loss = append(out.loss, float64(tensors.ToScalar[float32](m[0])))
-		if cfg.Progress != nil && (step%100 == 0 || step == cfg.Steps-1) {
+		if !progress.Step(cfg.Progress, out.loss[step]) && cfg.Progress != nil && (step%100 == 0 || step == cfg.Steps-1) {
 			fmt.Fprintf(cfg.Progress, "metrics: step %d/%d loss %.4f\n", step+1, cfg.Steps, out.loss[step])
 		}
 	}

@@ -2,6 +2,7 @@ package transfer
 
 import (
 	"fmt"
+	"io"
 	"math"
 	"math/rand/v2"
 	"time"
@@ -10,8 +11,10 @@ import (
 	"github.com/gomlx/gomlx/pkg/ml/context"
 
 	"github.com/cvlessons/cvlessons/datasets"
+	"github.com/cvlessons/cvlessons/lessons"
 	"github.com/cvlessons/cvlessons/pkg/backend"
 	"github.com/cvlessons/cvlessons/pkg/cnn"
+	"github.com/cvlessons/cvlessons/pkg/progress"
 )
 
 // ArmResult is one way of learning the target classes at one point of the learning curve.
@@ -150,6 +153,14 @@ func RunPartA(cfg Config) (*PartA, string, error) {
 	p := drawPools(cfg, train, test)
 	net := &Net{Channels: cfg.Channels, Pool: max(cfg.Pool, 1), NumClasses: 5}
 
+	progress.Begin(cfg.Progress, lessons.NewPlan("transfer", cfg.Preset, fmt.Sprintf(
+		"a CNN pretrained on %d Fashion-MNIST images of classes 0-4, then classes 5-9 learnt from %v labelled images per class (%d subsets each) from scratch, with the frozen backbone and fine-tuned",
+		p.src.N, cfg.Shots, cfg.Repeats), []progress.Part{
+		{Name: "pretraining", Steps: cfg.PretrainSteps},
+		{Name: "scratch / frozen / fine-tune", Steps: 3 * len(cfg.Shots) * cfg.Repeats * cfg.Steps}}))
+	defer progress.End(cfg.Progress)
+	progress.StartPart(cfg.Progress, "pretraining")
+
 	// Pretraining on the source classes.
 	t0 := time.Now()
 	pre := context.New()
@@ -157,7 +168,7 @@ func RunPartA(cfg Config) (*PartA, string, error) {
 		return nil, "", err
 	}
 	preCfg := cnn.TrainConfig{Steps: cfg.PretrainSteps, BatchSize: cfg.BatchSize, Optimizer: cnn.Adam,
-		LearningRate: cfg.PretrainLR, Schedule: cnn.Cosine, Seed: cfg.Seed}
+		LearningRate: cfg.PretrainLR, Schedule: cnn.Cosine, Seed: cfg.Seed, Progress: progress.MeterOnly(cfg.Progress)}
 	if _, err := cnn.Train(b, pre, net.Logits, p.src, nil, preCfg); err != nil {
 		return nil, "", fmt.Errorf("transfer: pretraining: %w", err)
 	}
@@ -166,7 +177,7 @@ func RunPartA(cfg Config) (*PartA, string, error) {
 		return nil, "", err
 	}
 	r := &PartA{SourceAccuracy: srcEval.Accuracy, TargetTest: p.tgtTest.N, PretrainSeconds: time.Since(t0).Seconds()}
-	progress(cfg, "pretrained on classes 0-4: %.1f%% test accuracy (%.0f s)", 100*r.SourceAccuracy, r.PretrainSeconds)
+	say(cfg, "pretrained on classes 0-4: %.1f%% test accuracy (%.0f s)", 100*r.SourceAccuracy, r.PretrainSeconds)
 
 	// The frozen backbone's features, computed once (evaluation mode) for every image it will see.
 	t0 = time.Now()
@@ -183,6 +194,7 @@ func RunPartA(cfg Config) (*PartA, string, error) {
 		tgtFeatures = append(tgtFeatures, f)
 	}
 
+	progress.StartPart(cfg.Progress, "scratch / frozen / fine-tune")
 	for si, n := range cfg.Shots {
 		pt := CurvePoint{PerClass: n}
 		for rep := range cfg.Repeats {
@@ -197,7 +209,7 @@ func RunPartA(cfg Config) (*PartA, string, error) {
 			}
 			scratchCfg := armCfg
 			scratchCfg.LearningRate = cfg.ScratchLR
-			acc, err := trainArm(b, scratch, net.Logits, data, p.tgtTest, scratchCfg)
+			acc, err := trainArm(b, scratch, net.Logits, data, p.tgtTest, scratchCfg, cfg.Progress)
 			if err != nil {
 				return nil, "", fmt.Errorf("transfer: scratch, %d per class: %w", n, err)
 			}
@@ -210,7 +222,7 @@ func RunPartA(cfg Config) (*PartA, string, error) {
 			}
 			headCfg := armCfg
 			headCfg.LearningRate = cfg.HeadLR
-			acc, err = trainArm(b, frozen, net.Head, shots(tgtFeatures[rep], p.maxShots, n), testFeatures, headCfg)
+			acc, err = trainArm(b, frozen, net.Head, shots(tgtFeatures[rep], p.maxShots, n), testFeatures, headCfg, cfg.Progress)
 			if err != nil {
 				return nil, "", fmt.Errorf("transfer: frozen backbone, %d per class: %w", n, err)
 			}
@@ -228,7 +240,7 @@ func RunPartA(cfg Config) (*PartA, string, error) {
 			}
 			fineCfg := headCfg
 			fineCfg.LRScale = cnn.LRGroups{{Layer: "", Scale: cfg.BackboneScale}, {Layer: HeadLayer, Scale: 1}}.Scale
-			acc, err = trainArm(b, fine, net.Logits, data, p.tgtTest, fineCfg)
+			acc, err = trainArm(b, fine, net.Logits, data, p.tgtTest, fineCfg, cfg.Progress)
 			if err != nil {
 				return nil, "", fmt.Errorf("transfer: fine-tune, %d per class: %w", n, err)
 			}
@@ -239,7 +251,7 @@ func RunPartA(cfg Config) (*PartA, string, error) {
 		pt.FineTune.summarize()
 		pt.FrozenGain = gain(pt.Frozen, pt.Scratch)
 		pt.FineTuneGain = gain(pt.FineTune, pt.Scratch)
-		progress(cfg, "%3d per class: scratch %.1f%%, frozen %.1f%%, fine-tune %.1f%% (means of %d)",
+		say(cfg, "%3d per class: scratch %.1f%%, frozen %.1f%%, fine-tune %.1f%% (means of %d)",
 			n, 100*pt.Scratch.Mean, 100*pt.Frozen.Mean, 100*pt.FineTune.Mean, cfg.Repeats)
 		r.Curve = append(r.Curve, pt)
 	}
@@ -248,8 +260,8 @@ func RunPartA(cfg Config) (*PartA, string, error) {
 	return r, b.Name(), nil
 }
 
-// progress writes one line to cfg.Progress, if any.
-func progress(cfg Config, format string, args ...any) {
+// say writes one line to cfg.Progress, if any.
+func say(cfg Config, format string, args ...any) {
 	if cfg.Progress != nil {
 		fmt.Fprintf(cfg.Progress, format+"\n", args...)
 	}
@@ -278,10 +290,15 @@ func withNewHead(pre *context.Context, seed int64) (*context.Context, error) {
 	return ctx, nil
 }
 
-// trainArm trains model in ctx on data and returns its accuracy on test.
-func trainArm(b backends.Backend, ctx *context.Context, model cnn.ModelFn, data, test *cnn.Examples, cfg cnn.TrainConfig) (float64, error) {
-	if _, err := cnn.Train(b, ctx, model, data, nil, cfg); err != nil {
+// trainArm trains model in ctx on data and returns its accuracy on test. The arm's steps go to the
+// meter behind w, if any, once it has trained (an arm is too short to draw on its own).
+func trainArm(b backends.Backend, ctx *context.Context, model cnn.ModelFn, data, test *cnn.Examples, cfg cnn.TrainConfig, w io.Writer) (float64, error) {
+	h, err := cnn.Train(b, ctx, model, data, nil, cfg)
+	if err != nil {
 		return 0, err
+	}
+	for _, loss := range h.StepLoss {
+		progress.Step(w, loss)
 	}
 	ev, err := cnn.Evaluate(b, ctx, model, test, 250)
 	if err != nil {

@@ -3,7 +3,6 @@ package backend
 import (
 	"fmt"
 	"math"
-	"sync"
 
 	"github.com/gomlx/gomlx/backends"
 	"github.com/gomlx/gomlx/pkg/core/dtypes"
@@ -70,21 +69,22 @@ func (b *Builder) BatchNormForTraining(operand, scale, offset backends.Op, epsil
 	return outs[0], outs[1], outs[2], nil
 }
 
-// accumulate runs row(part, o) for every index o of the outer axis, split over the workers, each
-// worker adding into its own per-feature partial sums, and adds the partials into acc.
+// accumulate runs row(part, o) for every index o of the outer axis, split into fixed slots over the
+// workers, each slot adding into its own per-feature partial sums, and adds the partials into acc in
+// slot order (deterministic: see parallelSlots).
 func (l bnLayout) accumulate(workers int, acc []float64, row func(part []float64, o int)) {
-	var mu sync.Mutex
-	parallelRanges(l.outer, workers, l.outer*l.features*l.inner >= nativeMinElements, func(from, to int) {
-		part := make([]float64, l.features)
+	parts := make([]float64, reductionSlots*l.features)
+	slots := parallelSlots(l.outer, workers, l.outer*l.features*l.inner >= nativeMinElements, func(slot, from, to int) {
+		part := parts[slot*l.features : (slot+1)*l.features]
 		for o := from; o < to; o++ {
 			row(part, o)
 		}
-		mu.Lock()
-		defer mu.Unlock()
-		for f, v := range part {
+	})
+	for s := range slots {
+		for f, v := range parts[s*l.features : (s+1)*l.features] {
 			acc[f] += v
 		}
-	})
+	}
 }
 
 // sumsOf adds into acc the per-feature sums of x·y (of x alone when y is nil) and, when mean is not

@@ -182,7 +182,7 @@ func (p *convPlan) compute(in, kernel, out []float32) {
 	if rows == 0 || p.outC == 0 {
 		return
 	}
-	chunk := max(64, min(1024, (rows+4*p.workers-1)/(4*p.workers)))
+	chunk := convChunkRows(rows)
 	numChunks := (rows + chunk - 1) / chunk
 	workers := min(p.workers, numChunks)
 	var wg sync.WaitGroup
@@ -209,6 +209,13 @@ func (p *convPlan) compute(in, kernel, out []float32) {
 		}()
 	}
 	wg.Wait()
+}
+
+// convChunkRows is how many im2col rows one GEMM call of a convolution takes: about a sixteenth of
+// them, between 64 and 1024. It depends on the size alone, never on the number of workers, so the
+// blocks (and the rounding of their edge tiles) are the same on every run.
+func convChunkRows(rows int) int {
+	return max(64, min(1024, (rows+15)/16))
 }
 
 // im2col writes rows r0..r1 of the im2col matrix for input channels [c0, c0+nc) into buf (row-major,

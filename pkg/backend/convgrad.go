@@ -2,7 +2,6 @@ package backend
 
 import (
 	"slices"
-	"sync"
 
 	"github.com/gomlx/gomlx/backends"
 
@@ -53,8 +52,10 @@ func newKernelGradientPlan(xDims, dyDims, dwDims []int, strides_ []int, paddings
 }
 
 // runKernelGradient computes dW = im2col(x)ᵀ · dY: the rows of both (one per batch element and
-// output position) are split in chunks over the workers, each adding its chunk's product into a
-// private accumulator; the accumulators are then summed into dw.
+// output position) are split into fixed slots (parallelSlots), each adding the products of its
+// chunks, in order, into a private accumulator; the accumulators are then summed into dw in slot
+// order. Chunks and slots depend on the sizes alone, so dW is bit-identical whatever the number of
+// workers and the scheduling.
 func (p *convPlan) runKernelGradient(x, dy, dw []float32) {
 	rowsPerImage := prodInts(p.outSp)
 	rows := p.batch * rowsPerImage
@@ -64,37 +65,26 @@ func (p *convPlan) runKernelGradient(x, dy, dw []float32) {
 	if rows == 0 || len(dw) == 0 {
 		return
 	}
-	chunk := max(64, min(1024, (rows+4*p.workers-1)/(4*p.workers)))
+	chunk := convChunkRows(rows)
 	numChunks := (rows + chunk - 1) / chunk
-	workers := min(p.workers, numChunks)
-	next := make(chan int, numChunks)
-	for c := 0; c < numChunks; c++ {
-		next <- c
+	accs := make([][]float32, reductionSlots)
+	slots := parallelSlots(numChunks, p.workers, p.workers > 1, func(slot, from, to int) {
+		buf := getScratch(chunk * cols)
+		defer putScratch(buf)
+		acc := getScratch(len(dw))
+		clear(acc)
+		for c := from; c < to; c++ {
+			r0 := c * chunk
+			r1 := min(rows, r0+chunk)
+			p.im2col(buf, x, r0, r1, 0, p.inC, rowsPerImage)
+			gemm.Sgemm(true, false, cols, p.outC, r1-r0, 1, buf, cols, dy[r0*p.outC:], p.outC, 1, acc, p.outC)
+		}
+		accs[slot] = acc
+	})
+	for _, acc := range accs[:slots] {
+		for i, v := range acc {
+			dw[i] += v
+		}
+		putScratch(acc)
 	}
-	close(next)
-	var mu sync.Mutex
-	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			buf := getScratch(chunk * cols)
-			defer putScratch(buf)
-			acc := getScratch(len(dw))
-			defer putScratch(acc)
-			clear(acc)
-			for c := range next {
-				r0 := c * chunk
-				r1 := min(rows, r0+chunk)
-				p.im2col(buf, x, r0, r1, 0, p.inC, rowsPerImage)
-				gemm.Sgemm(true, false, cols, p.outC, r1-r0, 1, buf, cols, dy[r0*p.outC:], p.outC, 1, acc, p.outC)
-			}
-			mu.Lock()
-			defer mu.Unlock()
-			for i, v := range acc {
-				dw[i] += v
-			}
-		}()
-	}
-	wg.Wait()
 }

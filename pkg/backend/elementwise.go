@@ -2,7 +2,6 @@ package backend
 
 import (
 	"math"
-	"sync"
 
 	"github.com/gomlx/gomlx/backends"
 	"github.com/gomlx/gomlx/pkg/core/dtypes"
@@ -426,16 +425,16 @@ func (b *Builder) ReduceSum(x backends.Op, axes ...int) (backends.Op, error) {
 	})
 }
 
-// reduceSumF32 sums x (dims) into out, where outStr gives each input axis's output stride. Each
-// worker sums a share of the leading axis into its own partial output, then adds it to out.
+// reduceSumF32 sums x (dims) into out, where outStr gives each input axis's output stride. The
+// leading axis is split into fixed slots (parallelSlots), each summed into its own partial output;
+// the partials are added to out in slot order, so the result does not depend on scheduling.
 func reduceSumF32(x, out []float32, dims, outStr []int, workers int) {
 	rank := len(dims)
 	lead := dims[0]
-	workers = min(workers, lead)
 	clear(out)
-	var mu sync.Mutex
-	parallelRanges(lead, workers, workers > 1, func(from, to int) {
-		part := make([]float32, len(out))
+	parts := make([]float32, reductionSlots*len(out))
+	slots := parallelSlots(lead, workers, workers > 1, func(slot, from, to int) {
+		part := parts[slot*len(out) : (slot+1)*len(out)]
 		rowLen := len(x) / lead
 		idx := make([]int, rank)
 		// The innermost axis is handled as a run: either reduced (sum into one) or kept (add vectors).
@@ -473,10 +472,10 @@ func reduceSumF32(x, out []float32, dims, outStr []int, workers int) {
 				}
 			}
 		}
-		mu.Lock()
-		defer mu.Unlock()
-		for i, v := range part {
+	})
+	for s := range slots {
+		for i, v := range parts[s*len(out) : (s+1)*len(out)] {
 			out[i] += v
 		}
-	})
+	}
 }

@@ -143,8 +143,48 @@ type windowScratch struct {
 	winner []int32
 }
 
+// reductionSlots is how many partial results a parallel reduction keeps. It is a constant, not the
+// number of workers, so that a sum is split the same way, and adds its partials in the same order,
+// whatever the worker count and however the goroutines are scheduled: results are bit-identical
+// run after run.
+const reductionSlots = 8
+
+// parallelSlots splits [0, n) into min(n, reductionSlots) contiguous ranges, fixed by n alone, and
+// runs fn(slot, from, to) on each, on up to workers goroutines (in parallel when parallel is true).
+// A reduction gives each slot its own partial and adds the partials in slot order.
+func parallelSlots(n, workers int, parallel bool, fn func(slot, from, to int)) int {
+	slots := min(n, reductionSlots)
+	if slots <= 0 {
+		return 0
+	}
+	if !parallel || workers <= 1 {
+		for s := range slots {
+			fn(s, n*s/slots, n*(s+1)/slots)
+		}
+		return slots
+	}
+	next := make(chan int, slots)
+	for s := range slots {
+		next <- s
+	}
+	close(next)
+	var wg sync.WaitGroup
+	for range min(workers, slots) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for s := range next {
+				fn(s, n*s/slots, n*(s+1)/slots)
+			}
+		}()
+	}
+	wg.Wait()
+	return slots
+}
+
 // parallelRanges splits [0, n) into one contiguous range per worker and runs fn on each, in
-// parallel when parallel is true and there is more than one worker.
+// parallel when parallel is true and there is more than one worker. Each range must write its own
+// outputs: for sums over ranges use parallelSlots, whose split does not depend on the workers.
 func parallelRanges(n, workers int, parallel bool, fn func(from, to int)) {
 	if !parallel || workers <= 1 || n < 2 {
 		fn(0, n)

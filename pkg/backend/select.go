@@ -2,6 +2,7 @@ package backend
 
 import (
 	"fmt"
+	"github.com/cvlessons/cvlessons/pkg/backend/internal/gemm"
 	"io"
 	"log"
 	"os"
@@ -118,3 +119,9 @@ func (c Choice) create() (backends.Backend, error) {
 	}
 	return b, nil
 }
+
+// GEMMKernels names the matrix-product micro-kernels the pure-Go backend uses on this CPU,
+// preferred first ("avx2-6x16"). Training on the pure-Go backend is bit-identical between runs
+// with the same seed and worker count on machines that report the same kernels; other kernels
+// round differently.
+func GEMMKernels() string { return gemm.Kernels() }

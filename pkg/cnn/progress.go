@@ -6,6 +6,8 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	cvprogress "github.com/cvlessons/cvlessons/pkg/progress"
 )
 
 // progress draws a one-line progress bar and prints a line per epoch. On a terminal the bar is
@@ -27,8 +29,12 @@ func newProgress(w io.Writer) *progress {
 	return p
 }
 
-// step redraws the bar: epoch, steps done of the epoch's steps, running loss and accuracy, throughput.
-func (p *progress) step(epoch, done, steps int, loss, acc, examplesPerSec float64) {
+// step redraws the bar: epoch, steps done of the epoch's steps, running loss and accuracy,
+// throughput; a progress.Meter behind the writer gets the step's loss instead and draws itself.
+func (p *progress) step(epoch, done, steps int, loss, stepLoss, acc, examplesPerSec float64) {
+	if cvprogress.Step(p.w, stepLoss) {
+		return
+	}
 	if p.w == nil || time.Since(p.last) < p.every || done == steps {
 		return
 	}

@@ -176,7 +176,7 @@ func Train(b backends.Backend, ctx *context.Context, model ModelFn, trainSet, va
 			lossSum += loss
 			accSum += acc
 			es.Steps++
-			bar.step(epoch, es.Steps, epochSteps, lossSum/float64(es.Steps), accSum/float64(es.Steps),
+			bar.step(epoch, es.Steps, epochSteps, lossSum/float64(es.Steps), loss, accSum/float64(es.Steps),
 				float64(step*batch)/trainTime.Seconds())
 			if cfg.EvalEvery > 0 && val != nil && step%cfg.EvalEvery == 0 {
 				r, err := ev.run(val, evalBatch)

@@ -1,5 +1,7 @@
 package gemm
 
+import "strings"
+
 // maxTile is the largest mr*nr of any micro-kernel (scratch space for edge tiles).
 const maxTile = 12 * 32
 
@@ -93,4 +95,18 @@ func kernel4x4Go(k int, a, b, c []float32, ldc int, add bool) {
 			copy(dst, rows[i][:])
 		}
 	}
+}
+
+// Kernels names the micro-kernels Sgemm chooses from on this CPU, preferred first ("avx2-6x16"),
+// or "go4x4" when it runs the portable kernel only. Results are bit-identical only between machines
+// that choose the same kernels.
+func Kernels() string {
+	if len(asmKernels) == 0 {
+		return goKernel.name
+	}
+	names := make([]string, len(asmKernels))
+	for i, k := range asmKernels {
+		names[i] = k.name
+	}
+	return strings.Join(names, "+")
 }

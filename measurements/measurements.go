@@ -1,0 +1,158 @@
+// Package measurements holds the course's recorded lesson runs: one JSON file per lesson and preset
+// (vgg.full.json), written by `cvlessons lesson run NAME --record measurements`, committed, and
+// embedded here. Every number the README states about a lesson is generated from these files
+// (`go generate ./measurements`), and each lesson's tests assert its claims on them, so a stated
+// result is always a recorded one.
+//
+// A file records the commit it ran at. [Stale] compares that commit with the code the lesson is
+// built from, so a result whose lesson code changed since is marked as such in the README instead
+// of passing as current.
+//
+// # Conventions
+//
+// A file is named LESSON.PRESET.json. Durations are wall-clock seconds of the whole lesson run
+// (data loading, every training, evaluation and figures), on the machine the file names.
+package measurements
+
+//go:generate go run ./gen -readme ../README.md
+
+import (
+	"embed"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"path"
+	"slices"
+	"strings"
+	"time"
+)
+
+// files holds the folder; the runs are its *.json files (the pattern "*" still compiles before
+// the first run is recorded).
+//
+//go:embed *
+var files embed.FS
+
+// Machine says where a run ran.
+type Machine struct {
+	// CPU is the processor's model name (/proc/cpuinfo), Cores the CPUs Go could use.
+	CPU   string `json:"cpu"`
+	Cores int    `json:"cores"`
+	// OS and Arch are Go's GOOS and GOARCH; Go is the toolchain version.
+	OS   string `json:"os"`
+	Arch string `json:"arch"`
+	Go   string `json:"go"`
+	// Kernels is the GEMM kernel the pure-Go backend used ("avx512", "avx2", "go").
+	Kernels string `json:"kernels,omitempty"`
+}
+
+// String is "AMD EPYC 7R13 Processor, 2 cores".
+func (m Machine) String() string { return fmt.Sprintf("%s, %d cores", m.CPU, m.Cores) }
+
+// Run is one recorded lesson run.
+type Run struct {
+	Lesson string `json:"lesson"`
+	Preset string `json:"preset"`
+	// Date is when the run started (UTC).
+	Date time.Time `json:"date"`
+	// Commit is the repository's HEAD when it ran; Dirty says that files the lesson is built from
+	// had uncommitted changes (such a run is always reported stale).
+	Commit string `json:"commit"`
+	Dirty  bool   `json:"dirty"`
+	// Backend is the GoMLX backend that trained ("go", "xla:cpu").
+	Backend string  `json:"backend"`
+	Machine Machine `json:"machine"`
+	// Seconds is the run's wall-clock duration; Steps the optimizer steps it took in all.
+	Seconds float64 `json:"seconds"`
+	Steps   int     `json:"steps"`
+	// Summary is the lesson's one-paragraph account of its numbers; Report the lesson's typed
+	// report as JSON (the lesson's Report type unmarshals it).
+	Summary string          `json:"summary"`
+	Report  json.RawMessage `json:"report"`
+}
+
+// Duration is the run's wall-clock time.
+func (r Run) Duration() time.Duration { return time.Duration(r.Seconds * float64(time.Second)) }
+
+// FileName is the file a run of lesson with preset is recorded in: "vgg.full.json".
+func FileName(lesson, preset string) string { return lesson + "." + preset + ".json" }
+
+// Parse decodes a recorded run and checks that it names a lesson and a preset.
+func Parse(name string, data []byte) (Run, error) {
+	var r Run
+	if err := json.Unmarshal(data, &r); err != nil {
+		return Run{}, fmt.Errorf("measurements: %s: %w", name, err)
+	}
+	if r.Lesson == "" || r.Preset == "" || r.Seconds <= 0 {
+		return Run{}, fmt.Errorf("measurements: %s: want lesson, preset and seconds > 0, got %q, %q, %g", name, r.Lesson, r.Preset, r.Seconds)
+	}
+	if want := FileName(r.Lesson, r.Preset); path.Base(name) != want {
+		return Run{}, fmt.Errorf("measurements: %s records lesson %q preset %q, so it should be named %s", name, r.Lesson, r.Preset, want)
+	}
+	return r, nil
+}
+
+// All returns every committed run, sorted by lesson then preset.
+func All() ([]Run, error) {
+	names, err := fs.Glob(files, "*.json")
+	if err != nil {
+		return nil, err
+	}
+	var runs []Run
+	for _, n := range names {
+		data, err := files.ReadFile(n)
+		if err != nil {
+			return nil, fmt.Errorf("measurements: %w", err)
+		}
+		r, err := Parse(n, data)
+		if err != nil {
+			return nil, err
+		}
+		runs = append(runs, r)
+	}
+	slices.SortFunc(runs, func(a, b Run) int {
+		return strings.Compare(a.Lesson+"."+a.Preset, b.Lesson+"."+b.Preset)
+	})
+	return runs, nil
+}
+
+// Find returns the committed run of lesson with preset.
+func Find(lesson, preset string) (Run, bool) {
+	data, err := files.ReadFile(FileName(lesson, preset))
+	if err != nil {
+		return Run{}, false
+	}
+	r, err := Parse(FileName(lesson, preset), data)
+	return r, err == nil
+}
+
+// Report unmarshals the committed run of lesson with preset into report (a pointer to the lesson's
+// Report type). It returns an error naming the file when the run is missing or does not decode.
+func Report(lesson, preset string, report any) (Run, error) {
+	r, ok := Find(lesson, preset)
+	if !ok {
+		return Run{}, fmt.Errorf("measurements: no committed run %s (record it with: cvlessons lesson run %s --preset %s --record measurements)",
+			FileName(lesson, preset), lesson, preset)
+	}
+	if err := json.Unmarshal(r.Report, report); err != nil {
+		return Run{}, fmt.Errorf("measurements: %s: report: %w", FileName(lesson, preset), err)
+	}
+	return r, nil
+}
+
+// Estimate is how long a run of lesson with preset that takes steps optimizer steps should last,
+// from the committed run of the same lesson and preset (scaled by its steps when they differ), and
+// a note saying where the figure comes from. It returns 0 and "" when there is no such run.
+func Estimate(lesson, preset string, steps int) (time.Duration, string) {
+	r, ok := Find(lesson, preset)
+	if !ok || r.Seconds <= 0 {
+		return 0, ""
+	}
+	d := r.Duration()
+	note := fmt.Sprintf("measured: %s on %s, %s", d.Round(time.Second), r.Machine, r.Date.Format("2006-01-02"))
+	if steps > 0 && r.Steps > 0 && steps != r.Steps {
+		d = time.Duration(float64(d) * float64(steps) / float64(r.Steps))
+		note = fmt.Sprintf("scaled from %d to %d steps; ", r.Steps, steps) + note
+	}
+	return d, note
+}
