@@ -6,11 +6,12 @@
 #   make html    execute the notebooks and render them as static HTML in notebooks/html/
 #   make image   build the classroom container image with buildah and run a notebook in it
 #   make doctor  check the set-up without changing anything
+#   make measurements  record every lesson's class and full runs and regenerate the README's table
 
 SHELL := /bin/bash
 ROOT := $(patsubst %/,%,$(dir $(abspath $(lastword $(MAKEFILE_LIST)))))
 
-.PHONY: lab test html image doctor setup clean
+.PHONY: lab test html image doctor setup clean measurements
 
 lab:
 	@"$(ROOT)/scripts/lab.sh"
@@ -23,6 +24,9 @@ html:
 
 image:
 	@"$(ROOT)/scripts/build-image.sh"
+
+measurements:
+	@"$(ROOT)/scripts/measurements.sh"
 
 setup:
 	@"$(ROOT)/scripts/setup.sh"

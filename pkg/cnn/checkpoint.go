@@ -2,11 +2,18 @@ package cnn
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
 	"encoding/gob"
+	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
 
 	"github.com/gomlx/gomlx/pkg/core/dtypes"
 	"github.com/gomlx/gomlx/pkg/core/shapes"
@@ -14,8 +21,16 @@ import (
 	"github.com/gomlx/gomlx/pkg/ml/context"
 )
 
-// checkpointMagic starts every checkpoint file (format version 1).
-const checkpointMagic = "cvlessons-cnn-checkpoint-v1\n"
+// Checkpoint format, version 2: checkpointMagic, the payload's length (8 bytes, little-endian),
+// the payload's SHA-256 (32 bytes), then the payload: the gob encoding of []savedVar. The checksum
+// makes a damaged file (a flipped bit, a truncated copy) an error instead of other weights.
+const (
+	checkpointMagic = "cvlessons-cnn-checkpoint-v2\n"
+	// checkpointMagicV1 started the format before it carried a checksum; such files are refused.
+	checkpointMagicV1 = "cvlessons-cnn-checkpoint-v1\n"
+	// maxCheckpointBytes bounds the payload a checkpoint header may announce.
+	maxCheckpointBytes = 16 << 30
+)
 
 // savedVar is one variable in a checkpoint: its scope/name, dtype, dimensions and raw bytes
 // (the machine's native byte order, as GoMLX stores tensors).
@@ -28,7 +43,9 @@ type savedVar struct {
 
 // SaveCheckpoint writes every variable of ctx that has a value (model weights, BatchNorm averages,
 // optimizer state) to path, atomically: it writes a temporary file in the same directory, syncs it
-// and renames it over path, so a crash never leaves a half-written checkpoint.
+// and renames it over path, so a crash never leaves a half-written checkpoint. The file carries a
+// SHA-256 of its content, checked by LoadCheckpoint. Temporary files left beside path by saves
+// that were killed (their process no longer runs) are removed first.
 func SaveCheckpoint(ctx *context.Context, path string) error {
 	var vars []savedVar
 	for v := range ctx.IterVariables() {
@@ -45,22 +62,71 @@ func SaveCheckpoint(ctx *context.Context, path string) error {
 		}
 		vars = append(vars, savedVar{Name: v.ScopeAndName(), DType: int32(t.DType()), Dims: t.Shape().Dimensions, Data: data})
 	}
-	var buf bytes.Buffer
-	buf.WriteString(checkpointMagic)
-	if err := gob.NewEncoder(&buf).Encode(vars); err != nil {
+	var payload bytes.Buffer
+	if err := gob.NewEncoder(&payload).Encode(vars); err != nil {
 		return fmt.Errorf("cnn: saving checkpoint %s: %w", path, err)
 	}
-	return writeFileAtomic(path, buf.Bytes())
+	sum := sha256.Sum256(payload.Bytes())
+	header := make([]byte, 0, len(checkpointMagic)+8+len(sum))
+	header = append(header, checkpointMagic...)
+	header = binary.LittleEndian.AppendUint64(header, uint64(payload.Len()))
+	header = append(header, sum[:]...)
+	return writeFileAtomic(path, header, payload.Bytes())
 }
 
-// writeFileAtomic writes data to a temporary file beside path and renames it to path.
-func writeFileAtomic(path string, data []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".tmp*")
+// tempPrefix is the name prefix of the temporary files of saves to path, by any process:
+// ".NAME.tmp-"; the writing process's id and a random suffix follow.
+func tempPrefix(path string) string { return "." + filepath.Base(path) + ".tmp-" }
+
+// removeStaleTemps deletes the temporary files beside path whose writing process no longer
+// runs (a save that was killed), leaving those of saves still in progress.
+func removeStaleTemps(path string) {
+	prefix := tempPrefix(path)
+	entries, err := os.ReadDir(filepath.Dir(path))
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		rest, ok := strings.CutPrefix(e.Name(), prefix)
+		if !ok || !e.Type().IsRegular() {
+			continue
+		}
+		pidText, _, _ := strings.Cut(rest, "-")
+		pid, err := strconv.Atoi(pidText)
+		if err != nil || pid <= 0 || processRuns(pid) {
+			continue
+		}
+		os.Remove(filepath.Join(filepath.Dir(path), e.Name()))
+	}
+}
+
+// processRuns reports whether process pid exists (when unsure, that it does).
+func processRuns(pid int) bool {
+	if pid == os.Getpid() {
+		return true
+	}
+	p, err := os.FindProcess(pid)
+	if err != nil {
+		return !errors.Is(err, os.ErrProcessDone)
+	}
+	err = p.Signal(syscall.Signal(0))
+	return err == nil || !errors.Is(err, os.ErrProcessDone)
+}
+
+// writeFileAtomic writes the concatenation of parts to a temporary file beside path and renames
+// it to path.
+func writeFileAtomic(path string, parts ...[]byte) error {
+	removeStaleTemps(path)
+	f, err := os.CreateTemp(filepath.Dir(path), tempPrefix(path)+strconv.Itoa(os.Getpid())+"-*")
 	if err != nil {
 		return fmt.Errorf("cnn: saving checkpoint: %w", err)
 	}
 	tmp := f.Name()
-	_, err = f.Write(data)
+	for _, data := range parts {
+		if err == nil {
+			_, err = f.Write(data)
+		}
+	}
 	if err == nil {
 		err = f.Sync()
 	}
@@ -120,14 +186,36 @@ func LoadCheckpoint(ctx *context.Context, path string) error {
 	return nil
 }
 
-// readCheckpoint decodes and validates a checkpoint stream.
+// readCheckpoint decodes and validates a checkpoint stream: header, length, checksum, then each
+// variable's dtype, dimensions and size. It holds at most the bytes the stream really has (the
+// announced length only bounds them).
 func readCheckpoint(r io.Reader) ([]savedVar, error) {
-	magic := make([]byte, len(checkpointMagic))
-	if _, err := io.ReadFull(r, magic); err != nil || string(magic) != checkpointMagic {
-		return nil, fmt.Errorf("not a cvlessons cnn checkpoint (bad header)")
+	header := make([]byte, len(checkpointMagic)+8+sha256.Size)
+	n, err := io.ReadFull(r, header)
+	switch magic := string(header[:min(n, len(checkpointMagic))]); {
+	case magic == checkpointMagicV1:
+		return nil, errors.New("a checkpoint of format v1, which has no checksum and cannot be verified: train again to write a v2 checkpoint")
+	case magic != checkpointMagic:
+		return nil, errors.New("not a cvlessons cnn checkpoint (bad header), want one starting with " + strconv.Quote(checkpointMagic))
+	case err != nil:
+		return nil, fmt.Errorf("checkpoint header truncated: %d of %d bytes", n, len(header))
+	}
+	size := binary.LittleEndian.Uint64(header[len(checkpointMagic):])
+	if size > maxCheckpointBytes {
+		return nil, fmt.Errorf("checkpoint announces %d bytes of variables, more than the %d allowed", size, int64(maxCheckpointBytes))
+	}
+	payload, err := io.ReadAll(io.LimitReader(r, int64(size)+1))
+	if err != nil {
+		return nil, fmt.Errorf("reading checkpoint: %w", err)
+	}
+	if uint64(len(payload)) != size {
+		return nil, fmt.Errorf("corrupt checkpoint: %d bytes of variables, the header says %d (truncated or appended to)", len(payload), size)
+	}
+	if sum := sha256.Sum256(payload); !bytes.Equal(sum[:], header[len(checkpointMagic)+8:]) {
+		return nil, fmt.Errorf("corrupt checkpoint: SHA-256 of the variables is %x, the header says %x", sum, header[len(checkpointMagic)+8:])
 	}
 	var vars []savedVar
-	if err := gob.NewDecoder(r).Decode(&vars); err != nil {
+	if err := gob.NewDecoder(bytes.NewReader(payload)).Decode(&vars); err != nil {
 		return nil, fmt.Errorf("corrupt checkpoint: %w", err)
 	}
 	for _, sv := range vars {
@@ -150,4 +238,48 @@ func readCheckpoint(r io.Reader) ([]savedVar, error) {
 		}
 	}
 	return vars, nil
+}
+
+// NonFiniteVariable returns the scope and name of the first variable of ctx (in ctx's iteration
+// order) whose value holds a NaN or an infinity, or "" when every float32 and float64 variable is
+// finite. Variables of other dtypes, and variables without a value, are not inspected. A trainer
+// can call it before SaveCheckpoint so that a diverged model never replaces a good checkpoint.
+func NonFiniteVariable(ctx *context.Context) (string, error) {
+	for v := range ctx.IterVariables() {
+		if !v.HasValue() {
+			continue
+		}
+		t, err := v.Value()
+		if err != nil {
+			return "", fmt.Errorf("cnn: reading variable %s: %w", v.ScopeAndName(), err)
+		}
+		finite := true
+		switch t.DType() {
+		case dtypes.Float32:
+			err = tensors.ConstFlatData(t, func(flat []float32) {
+				for _, x := range flat {
+					if math.IsNaN(float64(x)) || math.IsInf(float64(x), 0) {
+						finite = false
+						return
+					}
+				}
+			})
+		case dtypes.Float64:
+			err = tensors.ConstFlatData(t, func(flat []float64) {
+				for _, x := range flat {
+					if math.IsNaN(x) || math.IsInf(x, 0) {
+						finite = false
+						return
+					}
+				}
+			})
+		}
+		if err != nil {
+			return "", fmt.Errorf("cnn: reading variable %s: %w", v.ScopeAndName(), err)
+		}
+		if !finite {
+			return v.ScopeAndName(), nil
+		}
+	}
+	return "", nil
 }

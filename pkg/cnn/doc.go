@@ -1,6 +1,6 @@
-// Package cnn builds the course's convolutional networks (VGG, ResNet, the study note's Conv and
-// ResConv mini-nets, a small MNIST CNN) from ordinary GoMLX layers and trains them with a small,
-// explicit training harness.
+// Package cnn builds the course's convolutional networks (VGG, ResNet, EfficientNet-Lite0, the study
+// note's Conv and ResConv mini-nets, a small MNIST CNN) from ordinary GoMLX layers and trains them
+// with a small, explicit training harness.
 //
 // # Conventions
 //
@@ -50,5 +50,9 @@
 //     arXiv:1512.03385 (ImageNet ResNets, Table 1; CIFAR 6n+2 nets, section 4.2; shortcut options A/B).
 //   - S. Ioffe, C. Szegedy, "Batch Normalization", ICML 2015, arXiv:1502.03167.
 //   - torchvision 0.14 models/vgg.py and models/resnet.py (module names and paddings).
+//   - M. Tan, Q. V. Le, "EfficientNet: Rethinking Model Scaling for Convolutional Neural Networks",
+//     ICML 2019, arXiv:1905.11946; EfficientNet-Lite from tensorflow/tpu
+//     models/official/efficientnet/lite; module names and "SAME" padding of efficientnet_lite_pytorch
+//     0.1.0 (see EfficientNetLite).
 //   - PyTorch 1.13 torch.optim.SGD (momentum: v = mu*v + g; w -= lr*v) and torch.optim.Adam.
 package cnn

@@ -2,7 +2,10 @@ package cnn
 
 import (
 	"fmt"
+	"image"
 	"sort"
+
+	"github.com/cvlessons/cvlessons/pkg/augment"
 )
 
 //go:generate /usr/bin/python3 testdata/weights/gen_imagenet_classes.py
@@ -15,6 +18,50 @@ const (
 	ImageNetResize = 256
 	ImageNetSize   = 224
 )
+
+// MaxResizedPixels bounds the width*height of every image PreprocessImageNet makes on the way
+// (the resized image and the intermediate of its separable resampling), 16 Mi pixels, or 192 MiB
+// of float32 RGB. The decoder's limit (datasets.MaxImagePixels) bounds the input; this one
+// bounds what the pipeline makes of it: a 1000000x1 image is small, but scaling its short side to
+// 256 would make a 256000000x256 one.
+const MaxResizedPixels = 16 << 20
+
+// PreprocessImageNet applies torchvision's ImageNet evaluation transform to img: resize the
+// shorter side to ImageNetResize (bilinear, antialiased), crop the centre ImageNetSize x
+// ImageNetSize, normalize with augment.ImageNetMean and augment.ImageNetStd. An image that is
+// already ImageNetSize x ImageNetSize is used as it is (torchvision would scale it to 256 and
+// crop back). It returns an error, before allocating, when a step would make an image of more
+// than MaxResizedPixels pixels.
+func PreprocessImageNet(img *image.RGBA) (*augment.Image, error) {
+	w, h := img.Rect.Dx(), img.Rect.Dy()
+	if w <= 0 || h <= 0 {
+		return nil, fmt.Errorf("cnn: preprocessing a %dx%d image: want at least 1x1 pixels", w, h)
+	}
+	resize := augment.Resize{Size: ImageNetResize}
+	if w != ImageNetSize || h != ImageNetSize {
+		if err := checkResize(w, h, resize); err != nil {
+			return nil, err
+		}
+	}
+	s := augment.Sample{Image: augment.ToTensor(img)}
+	if w != ImageNetSize || h != ImageNetSize {
+		s = augment.Compose{resize, augment.CenterCrop{Size: ImageNetSize}}.Apply(s, nil)
+	}
+	s = augment.Normalize{Mean: augment.ImageNetMean, Std: augment.ImageNetStd}.Apply(s, nil)
+	return s.Image, nil
+}
+
+// checkResize reports an error when resizing a w x h image with r would allocate an output, or
+// the intermediate (source rows by output columns) of its separable resampling, larger than
+// MaxResizedPixels.
+func checkResize(w, h int, r augment.Resize) error {
+	outH, outW := r.OutputSize(h, w)
+	if int64(outW)*int64(outH) > MaxResizedPixels || int64(h)*int64(outW) > MaxResizedPixels {
+		return fmt.Errorf("cnn: resizing %dx%d to short side %d needs %dx%d pixels, over the limit of %d (cnn.MaxResizedPixels): the aspect ratio is too extreme",
+			w, h, r.Size, outW, outH, MaxResizedPixels)
+	}
+	return nil
+}
 
 // ImageNetClasses returns the 1000 ImageNet-1k class names in the order of torchvision's
 // classifier outputs (index 281 is "tabby"), from torchvision 0.14's models/_meta.py.

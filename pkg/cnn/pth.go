@@ -25,7 +25,9 @@ const (
 	// maxDeflateRatio bounds a compressed zip record's claimed expansion (deflate cannot exceed
 	// about 1032:1), so a lying header cannot make us allocate more than the file could hold.
 	maxDeflateRatio = 1100
-	// maxLegacyBytes bounds a legacy-format checkpoint, which is read into memory whole.
+	// maxLegacyBytes bounds a legacy-format checkpoint. Only its pickles (at most maxPickleBytes)
+	// are read into memory whole; its storages are read one by one, each after its size was
+	// checked against the bytes the file has left.
 	maxLegacyBytes = 8 << 30
 )
 
@@ -38,6 +40,8 @@ type Tensor struct {
 	// "float64", "int64", "int32", "int16", "int8", "uint8" or "bool".
 	DType string
 	// Data holds the values in row-major order; integer and boolean tensors are converted to float32.
+	// Tensors that are contiguous views of one storage share it (a checkpoint whose 64 tensors
+	// view one 256 MiB storage holds 256 MiB, not 16 GiB), so Data must be treated as read-only.
 	Data []float32
 }
 
@@ -99,11 +103,7 @@ func DecodeStateDict(r io.ReaderAt, size int64) (sd *StateDict, err error) {
 		if size > maxLegacyBytes {
 			return nil, fmt.Errorf("legacy checkpoint of %d bytes, more than the %d allowed", size, int64(maxLegacyBytes))
 		}
-		data := make([]byte, size)
-		if _, err := r.ReadAt(data, 0); err != nil {
-			return nil, err
-		}
-		return decodeLegacy(data)
+		return decodeLegacy(r, size)
 	}
 	zr, err := zip.NewReader(r, size)
 	if err != nil {
@@ -295,6 +295,7 @@ func stateDictFrom(obj any) (*StateDict, error) {
 		}
 	}
 	sd := &StateDict{Tensors: make(map[string]*Tensor, len(entries))}
+	conv := &tensorConverter{values: map[pytorch.StorageInterface]storageData{}}
 	for _, e := range entries {
 		key, ok := e.Key.(string)
 		if !ok {
@@ -304,7 +305,7 @@ func stateDictFrom(obj any) (*StateDict, error) {
 		if !ok {
 			return nil, fmt.Errorf("state dict entry %q is %T, want a tensor", key, e.Value)
 		}
-		t, err := convertTensor(pt)
+		t, err := conv.convert(pt)
 		if err != nil {
 			return nil, fmt.Errorf("state dict entry %q: %w", key, err)
 		}
@@ -333,13 +334,37 @@ func dictEntries(obj any) ([]types.DictEntry, bool) {
 	return nil, false
 }
 
-// convertTensor copies a (possibly strided) PyTorch tensor view out of its storage into a
-// row-major float32 Tensor, checking that every index falls inside the storage.
-func convertTensor(pt *pytorch.Tensor) (*Tensor, error) {
-	values, dtype, err := storageValues(pt.Source)
-	if err != nil {
-		return nil, err
+// storageData is a storage's values converted to float32, once per storage.
+type storageData struct {
+	values []float32
+	dtype  string
+}
+
+// tensorConverter turns the tensors of one checkpoint into Tensors. Each storage is converted to
+// float32 once; a contiguous view shares the converted values (no copy), and a strided view is
+// copied, all copies together bounded by the values of the storages they come from, so that
+// overlapping views of one storage cannot multiply a small file into an unbounded allocation.
+type tensorConverter struct {
+	values map[pytorch.StorageInterface]storageData
+	// stored counts the values of the distinct storages converted so far, copied the values
+	// strided views copied; copied may not exceed stored.
+	stored, copied int
+}
+
+// convert returns pt as a row-major float32 Tensor, checking that every index falls inside the
+// storage.
+func (c *tensorConverter) convert(pt *pytorch.Tensor) (*Tensor, error) {
+	sv, ok := c.values[pt.Source]
+	if !ok {
+		values, dtype, err := storageValues(pt.Source)
+		if err != nil {
+			return nil, err
+		}
+		sv = storageData{values: values, dtype: dtype}
+		c.values[pt.Source] = sv
+		c.stored += len(values)
 	}
+	values, dtype := sv.values, sv.dtype
 	if len(pt.Size) != len(pt.Stride) {
 		return nil, fmt.Errorf("size %v and stride %v differ in rank", pt.Size, pt.Stride)
 	}
@@ -364,11 +389,17 @@ func convertTensor(pt *pytorch.Tensor) (*Tensor, error) {
 		return nil, fmt.Errorf("view (offset %d, size %v, stride %v) outside its storage of %d values",
 			pt.StorageOffset, pt.Size, pt.Stride, len(values))
 	}
-	t := &Tensor{Shape: append([]int{}, pt.Size...), DType: dtype, Data: make([]float32, n)}
+	t := &Tensor{Shape: append([]int{}, pt.Size...), DType: dtype}
 	if isContiguous(pt.Size, pt.Stride) {
-		copy(t.Data, values[pt.StorageOffset:pt.StorageOffset+n])
+		t.Data = values[pt.StorageOffset : pt.StorageOffset+n : pt.StorageOffset+n]
 		return t, nil
 	}
+	if c.copied+n > c.stored {
+		return nil, fmt.Errorf("strided view of size %v would copy %d values, and with the views before it more than the %d values of all storages: overlapping views of one storage are not supported",
+			pt.Size, n, c.stored)
+	}
+	c.copied += n
+	t.Data = make([]float32, n)
 	idx := make([]int, len(pt.Size))
 	for i := range n {
 		off := pt.StorageOffset

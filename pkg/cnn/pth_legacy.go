@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"math/big"
 
 	"github.com/nlpodyssey/gopickle/pickle"
@@ -28,13 +29,24 @@ type legacyStorage struct {
 // _use_new_zipfile_serialization=False; torchvision's older weight files use it): five pickles one
 // after the other (magic number, protocol version 1001, system info, the object, the sorted
 // storage keys), then for each key an 8-byte little-endian element count and the raw values. Every
-// count is checked against the declaration and the bytes left before anything is allocated.
-func decodeLegacy(data []byte) (*StateDict, error) {
+// count is checked against the declaration and the bytes left before anything is allocated. Only
+// the pickles are held in memory (they must fit in the first maxPickleBytes of the file); the
+// storages are read from r one at a time, so a file that starts like a pickle and then is not
+// one is rejected after reading at most maxPickleBytes, whatever its size.
+func decodeLegacy(r io.ReaderAt, size int64) (*StateDict, error) {
+	head := make([]byte, min(size, maxPickleBytes))
+	if n, err := r.ReadAt(head, 0); n < len(head) {
+		return nil, fmt.Errorf("legacy checkpoint: reading its first %d bytes: %w", len(head), err)
+	}
+	data := head // holds the pickles; the storages are read from r after them
 	pos := 0
 	storages := map[string]*legacyStorage{}
 	next := func(what string, persistent bool) (any, error) {
 		n, err := pickleLength(data[pos:])
 		if err != nil {
+			if int64(len(head)) < size {
+				return nil, fmt.Errorf("legacy checkpoint, %s pickle: %w (its pickles must fit in the first %d bytes)", what, err, len(head))
+			}
 			return nil, fmt.Errorf("legacy checkpoint, %s pickle: %w", what, err)
 		}
 		u := pickle.NewUnpickler(bytes.NewReader(data[pos : pos+n]))
@@ -78,28 +90,36 @@ func decodeLegacy(data []byte) (*StateDict, error) {
 	if !ok {
 		return nil, fmt.Errorf("legacy checkpoint storage keys are %T, want a list", keysObj)
 	}
+	off := int64(pos) // file offset of the storages
 	for _, k := range *keys {
 		key, _ := k.(string)
 		s, ok := storages[key]
 		if !ok {
 			return nil, fmt.Errorf("legacy checkpoint lists storage %v that no tensor declares", k)
 		}
-		if len(data)-pos < 8 {
+		if s.filled {
+			return nil, fmt.Errorf("legacy checkpoint lists storage %q twice", key)
+		}
+		var countBytes [8]byte
+		if size-off < 8 {
 			return nil, fmt.Errorf("legacy checkpoint truncated before storage %q", key)
 		}
-		count := binary.LittleEndian.Uint64(data[pos:])
-		pos += 8
+		if _, err := r.ReadAt(countBytes[:], off); err != nil {
+			return nil, fmt.Errorf("legacy checkpoint storage %q: %w", key, err)
+		}
+		off += 8
+		count := binary.LittleEndian.Uint64(countBytes[:])
 		if count != uint64(s.numel) {
 			return nil, fmt.Errorf("legacy checkpoint storage %q holds %d values, declared %d", key, count, s.numel)
 		}
-		size := s.numel * s.elemSize
-		if len(data)-pos < size {
-			return nil, fmt.Errorf("legacy checkpoint truncated in storage %q: %d bytes left, %d needed", key, len(data)-pos, size)
+		n := int64(s.numel) * int64(s.elemSize)
+		if size-off < n {
+			return nil, fmt.Errorf("legacy checkpoint truncated in storage %q: %d bytes left, %d needed", key, size-off, n)
 		}
-		if err := s.storage.SetFromFileWithSize(bytes.NewReader(data[pos:pos+size]), s.numel); err != nil {
+		if err := s.storage.SetFromFileWithSize(io.NewSectionReader(r, off, n), s.numel); err != nil {
 			return nil, fmt.Errorf("legacy checkpoint storage %q: %w", key, err)
 		}
-		pos += size
+		off += n
 		s.filled = true
 	}
 	for key, s := range storages {

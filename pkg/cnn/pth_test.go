@@ -163,7 +163,8 @@ func TestReadStateDictNamesFile(t *testing.T) {
 }
 
 // FuzzDecodeStateDict feeds hostile and truncated archives to the checkpoint reader: it must return
-// an error or a state dict whose tensors agree with their shapes, and never panic or hang.
+// an error or a state dict whose tensors agree with their shapes, never panic or hang, and never
+// allocate more than the file could hold.
 func FuzzDecodeStateDict(f *testing.F) {
 	for _, name := range []string{"formats.pth", "wrapped.pth", "formats_legacy.pth"} {
 		data, err := os.ReadFile(filepath.Join(weightsDir, name))
@@ -176,7 +177,14 @@ func FuzzDecodeStateDict(f *testing.F) {
 	f.Add(zipOf(f, "m/data.pkl", pickleTensorDict(2, 2, "torch._utils\n_rebuild_tensor_v2"), "m/data/0", "\x00\x00\x80?\x00\x00\x00@"))
 	f.Add(zipOf(f, "m/data.pkl", "\x80\x02}q\x00."))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		sd, err := DecodeStateDict(bytes.NewReader(data), int64(len(data)))
+		var sd *StateDict
+		var err error
+		// Memory: what the file can hold, deflated at most maxDeflateRatio:1, twice (the
+		// storage and one conversion or copy of it), plus a little for the pickle's objects.
+		limit := 4*maxDeflateRatio*uint64(len(data)) + 4<<20
+		if n := allocated(func() { sd, err = DecodeStateDict(bytes.NewReader(data), int64(len(data))) }); n > limit {
+			t.Fatalf("DecodeStateDict of %d bytes allocated %d bytes, want at most %d", len(data), n, limit)
+		}
 		if err != nil {
 			return
 		}

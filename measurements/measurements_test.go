@@ -1,0 +1,93 @@
+package measurements
+
+import (
+	"os"
+	"os/exec"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestREADMEIsGenerated fails when the README's measurements section differs from what the
+// committed runs generate: a hand edit, a new run not regenerated (go generate ./measurements), or
+// lesson code changed since a run, which the regenerated section marks as stale.
+func TestREADMEIsGenerated(t *testing.T) {
+	if err := exec.Command("git", "-C", "..", "rev-parse", "HEAD").Run(); err != nil {
+		t.Skipf("not a git checkout (%v): freshness cannot be checked", err)
+	}
+	runs, err := All()
+	if err != nil {
+		t.Fatal(err)
+	}
+	fresh, err := CheckFreshness("..", runs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := Splice(string(doc), Section(runs, fresh))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(doc) != want {
+		t.Errorf("README.md's measurements section is not what the committed runs generate; run: go generate ./measurements\nwant section:\n%s", Section(runs, fresh))
+	}
+}
+
+func TestAllParse(t *testing.T) {
+	runs, err := All()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range runs {
+		if r.Commit == "" || r.Machine.CPU == "" || r.Backend == "" || len(r.Report) == 0 {
+			t.Errorf("%s: missing commit, machine, backend or report: %+v", FileName(r.Lesson, r.Preset), r.Machine)
+		}
+	}
+}
+
+func TestParseRejects(t *testing.T) {
+	tests := []struct {
+		name, file, data, want string
+	}{
+		{"not JSON", "a.class.json", "{", "unexpected end"},
+		{"no lesson", "a.class.json", `{"preset":"class","seconds":1}`, "want lesson"},
+		{"no duration", "a.class.json", `{"lesson":"a","preset":"class"}`, "seconds > 0"},
+		{"wrong name", "b.class.json", `{"lesson":"a","preset":"class","seconds":1}`, "should be named a.class.json"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse(tt.file, []byte(tt.data))
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("Parse(%s) error = %v, want one containing %q", tt.data, err, tt.want)
+			}
+		})
+	}
+}
+
+func TestSplice(t *testing.T) {
+	doc := "intro\n" + BeginMarker + "\nold\n" + EndMarker + "\nrest\n"
+	got, err := Splice(doc, "new\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "intro\n" + BeginMarker + "\nnew\n" + EndMarker + "\nrest\n"; got != want {
+		t.Errorf("Splice = %q, want %q", got, want)
+	}
+	if _, err := Splice("no markers", "x"); err == nil {
+		t.Errorf("Splice without markers: no error")
+	}
+}
+
+func TestSectionMarksStale(t *testing.T) {
+	runs := []Run{{Lesson: "vgg", Preset: "class", Seconds: 61.4, Commit: "0123456789abcdef", Summary: "a | b",
+		Date: time.Date(2026, 12, 2, 0, 0, 0, 0, time.UTC), Backend: "go", Machine: Machine{CPU: "X", Cores: 2}}}
+	s := Section(runs, map[string]Freshness{"vgg.class.json": {true, "lesson code changed since 0123456789"}})
+	for _, want := range []string{"`vgg` | class | a \\| b | 1m1s | X, 2 cores, go | 2026-12-02 at `0123456789`", "**stale**: lesson code changed"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("Section = %s\nwant it to contain %q", s, want)
+		}
+	}
+}
