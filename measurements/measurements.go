@@ -21,6 +21,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
+	"math"
 	"path"
 	"slices"
 	"strings"
@@ -178,4 +179,67 @@ func Describe(lesson string) string {
 		return fmt.Sprintf("no committed run of lesson %s yet (cvlessons lesson run %s --record measurements)\n", lesson, lesson)
 	}
 	return sb.String()
+}
+
+// Value returns the number at a dotted path in a run's report ("depths.2.test_accuracy": fields and
+// list indices), for tests that assert a lesson's claims on its committed runs.
+func (r Run) Value(path string) (float64, error) {
+	var v any
+	if err := json.Unmarshal(r.Report, &v); err != nil {
+		return 0, fmt.Errorf("measurements: %s: %w", FileName(r.Lesson, r.Preset), err)
+	}
+	for _, key := range strings.Split(path, ".") {
+		switch x := v.(type) {
+		case map[string]any:
+			v = x[key]
+		case []any:
+			var i int
+			if _, err := fmt.Sscan(key, &i); err != nil || i < 0 || i >= len(x) {
+				return 0, fmt.Errorf("measurements: %s: %q: index %q out of range 0..%d", FileName(r.Lesson, r.Preset), path, key, len(x)-1)
+			}
+			v = x[i]
+		default:
+			return 0, fmt.Errorf("measurements: %s: %q: no field %q", FileName(r.Lesson, r.Preset), path, key)
+		}
+	}
+	f, ok := v.(float64)
+	if !ok {
+		return 0, fmt.Errorf("measurements: %s: %q is %v, not a number", FileName(r.Lesson, r.Preset), path, v)
+	}
+	return f, nil
+}
+
+// Claim is one assertion on a committed run: Value(Path) compared with a bound.
+type Claim struct {
+	// What says the claim in words; Path is the report value it reads, less the value at Minus when
+	// Minus is not "" (a gain, a gap).
+	What, Path, Minus string
+	// Min and Max bound the value (inclusive); a NaN bound is not checked.
+	Min, Max float64
+}
+
+// CheckClaims checks each claim on the committed run of lesson with preset and returns one message
+// per failure (none when all hold); a missing run is a failure.
+func CheckClaims(lesson, preset string, claims []Claim) []string {
+	r, ok := Find(lesson, preset)
+	if !ok {
+		return []string{fmt.Sprintf("no committed run %s (record it: cvlessons lesson run %s --preset %s --record measurements)",
+			FileName(lesson, preset), lesson, preset)}
+	}
+	var fails []string
+	for _, c := range claims {
+		v, err := r.Value(c.Path)
+		if err == nil && c.Minus != "" {
+			var m float64
+			m, err = r.Value(c.Minus)
+			v -= m
+		}
+		switch {
+		case err != nil:
+			fails = append(fails, err.Error())
+		case !math.IsNaN(c.Min) && v < c.Min, !math.IsNaN(c.Max) && v > c.Max:
+			fails = append(fails, fmt.Sprintf("%s: %s: %s - (%s) = %v, want in [%v, %v]", FileName(lesson, preset), c.What, c.Path, c.Minus, v, c.Min, c.Max))
+		}
+	}
+	return fails
 }

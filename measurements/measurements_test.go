@@ -91,3 +91,17 @@ func TestSectionMarksStale(t *testing.T) {
 		}
 	}
 }
+
+func TestCheckClaims(t *testing.T) {
+	if f := CheckClaims("no-such-lesson", "class", nil); len(f) != 1 || !strings.Contains(f[0], "no committed run") {
+		t.Errorf("missing run: %q, want one failure naming it", f)
+	}
+	runs, err := All()
+	if err != nil || len(runs) == 0 {
+		t.Fatalf("All: %v, %d runs", err, len(runs))
+	}
+	r := runs[0]
+	if f := CheckClaims(r.Lesson, r.Preset, []Claim{{What: "too long", Path: "no_such_field", Min: 0, Max: 1}}); len(f) != 1 {
+		t.Errorf("missing field: %q, want one failure", f)
+	}
+}

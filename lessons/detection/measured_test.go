@@ -1,0 +1,24 @@
+package detection
+
+import (
+	"math"
+	"testing"
+
+	"github.com/cvlessons/cvlessons/measurements"
+)
+
+// TestCommittedRuns asserts the detection lesson's claims on the committed class run
+// (measurements/): NMS removes duplicates and raises mAP; YOLO is at least 10x faster per image than
+// R-CNN (a speed claim, so it is checked on the recorded run, not timed in a test); both learn.
+// Models: YOLO v1, R-CNN, Fast R-CNN.
+func TestCommittedRuns(t *testing.T) {
+	nan := math.NaN()
+	for _, f := range measurements.CheckClaims("detection", "class", []measurements.Claim{
+		{What: "YOLO is at least 10x faster per image than R-CNN", Path: "detectors.yolo_speedup", Min: 10, Max: nan},                              // recorded 65x
+		{What: "YOLO learns", Path: "detectors.models.0.map50", Min: 0.7, Max: nan},                                                                // recorded 0.801
+		{What: "R-CNN learns", Path: "detectors.models.1.map50", Min: 0.8, Max: nan},                                                               // recorded 0.875
+		{What: "NMS raises YOLO's mAP@0.5", Path: "detectors.yolo_after_nms.map50", Minus: "detectors.yolo_before_nms.map50", Min: 0.01, Max: nan}, // recorded +0.041
+	}) {
+		t.Error(f)
+	}
+}
