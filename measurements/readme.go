@@ -49,7 +49,7 @@ func CheckFreshness(root string, runs []Run) (map[string]Freshness, error) {
 			deps[r.Lesson] = paths
 		}
 		args := append([]string{"diff", "--quiet", r.Commit, "--"}, paths...)
-		args = append(args, ":(exclude)*_test.go", ":(exclude)**/testdata/**")
+		args = append(args, ":(exclude)*_test.go", ":(exclude)**/testdata/**", ":(exclude)measurements/*.json")
 		cmd := exec.Command("git", args...)
 		cmd.Dir = root
 		err := cmd.Run()
