@@ -51,7 +51,7 @@ func TestReceptiveFields(t *testing.T) {
 
 func TestModelDepth(t *testing.T) {
 	ladder := Quick()
-	paper := Full()
+	paper := Config{Width: 0.25, Hidden: []int{512, 512}} // the paper's configurations (no StageWidths)
 	tests := []struct {
 		name    string
 		cfg     Config
