@@ -1,0 +1,184 @@
+package exercise_test
+
+import (
+	"fmt"
+	"image"
+	"math"
+
+	"github.com/cvlessons/cvlessons/pkg/detect"
+	"github.com/cvlessons/cvlessons/pkg/exercise"
+	"github.com/cvlessons/cvlessons/pkg/metrics"
+)
+
+// A notebook's exercise cell: the student's function starts as a stub returning zero values, and the
+// check says which case fails first without failing the cell.
+func ExampleCheckIoU() {
+	iou := func(a, b detect.Box) float32 {
+		// TODO: your code
+		return 0
+	}
+	fmt.Println(exercise.CheckIoU(iou))
+
+	// A first attempt that forgets to clamp the overlap at 0.
+	iou = func(a, b detect.Box) float32 {
+		inter := (min(a.X2, b.X2) - max(a.X1, b.X1)) * (min(a.Y2, b.Y2) - max(a.Y1, b.Y1))
+		return inter / (a.Area() + b.Area() - inter)
+	}
+	fmt.Println(exercise.CheckIoU(iou))
+
+	// The course's own IoU passes.
+	fmt.Println(exercise.CheckIoU(detect.IoU))
+	// Output:
+	// IoU: not yet: case 1: IoU({0 0 2 2}, {1 1 3 3}) = 0, want 0.142857
+	// IoU: not yet: case 2: IoU({0 0 2 2}, {3 3 5 5}) = 0.142857, want 0
+	//   hint: clamp the overlap's width and height at 0 before multiplying them: boxes that do not overlap have intersection 0 (two negative sides multiply to a positive area)
+	// IoU: all 50 cases pass
+}
+
+func ExampleCheckNMS() {
+	fmt.Println(exercise.CheckNMS(detect.NMS))
+	// Output:
+	// NMS: all 40 cases pass
+}
+
+func ExampleCheckAP() {
+	fmt.Println(exercise.CheckAP(func(recall, precision []float64) float64 {
+		return metrics.AP(recall, precision, metrics.AllPoints)
+	}))
+	// VOC2007's 11 points are not the all-point AP.
+	fmt.Println(exercise.CheckAP(func(recall, precision []float64) float64 {
+		return metrics.AP(recall, precision, metrics.VOC11Point)
+	}))
+	// Output:
+	// AP: all 40 cases pass
+	// AP: not yet: case 1: AP(recall=[0.5 0.5 1], precision=[1 0.5 0.6667]) = 0.848485, want 0.833333
+	//   hint: this is the all-point AP (VOC2010+), not VOC2007's mean of 11 points
+}
+
+func ExampleCheckBinaryScores() {
+	// Precision and recall the wrong way round, as the study note's recall sentence has them.
+	scores := func(yTrue, yPred []int) exercise.Binary {
+		var b exercise.Binary
+		for i := range yTrue {
+			switch {
+			case yTrue[i] == 1 && yPred[i] == 1:
+				b.TP++
+			case yPred[i] == 1:
+				b.FP++
+			case yTrue[i] == 1:
+				b.FN++
+			default:
+				b.TN++
+			}
+		}
+		if b.TP+b.FN > 0 {
+			b.Precision = float64(b.TP) / float64(b.TP+b.FN)
+		}
+		if b.TP+b.FP > 0 {
+			b.Recall = float64(b.TP) / float64(b.TP+b.FP)
+		}
+		if b.Precision+b.Recall > 0 {
+			b.F1 = 2 * b.Precision * b.Recall / (b.Precision + b.Recall)
+		}
+		return b
+	}
+	fmt.Println(exercise.CheckBinaryScores(scores))
+	// Output:
+	// BinaryScores: not yet: case 1: BinaryScores(yTrue=[1 1 1 0 0 0], yPred=[1 0 0 1 0 0]).Precision = 0.333333, want 0.5
+	//   hint: precision is TP / (TP + FP), the share of the *predicted* positives that are right; recall is TP / (TP + FN), the share of the *actual* positives found (the study note's recall sentence describes precision)
+}
+
+func ExampleCheckResidual() {
+	// A plain block: no skip connection.
+	plain := func(x []float32, w1, w2 [][]float32) []float32 {
+		h := make([]float32, len(w1))
+		for i := range w1 {
+			for j := range x {
+				h[i] += w1[i][j] * x[j]
+			}
+			h[i] = max(h[i], 0)
+		}
+		y := make([]float32, len(x))
+		for j := range x {
+			for i := range h {
+				y[j] += w2[j][i] * h[i]
+			}
+			y[j] = max(y[j], 0)
+		}
+		return y
+	}
+	fmt.Println(exercise.CheckResidual(plain))
+	// Output:
+	// Residual: not yet: case 1: Residual(x=[1 -2], w1=[[1 0] [0 1]], w2=[[1 0] [-1 1]]) = [1 0], want [2 0] (element 0 differs)
+	//   hint: the skip connection adds the block's input: y = relu(F(x) + x), not relu(F(x))
+}
+
+func ExampleCheckBatchNorm() {
+	stub := func(x [][]float32, gamma, beta []float32, eps float32) [][]float32 {
+		// TODO: your code
+		return nil
+	}
+	fmt.Println(exercise.CheckBatchNorm(stub))
+	// Output:
+	// BatchNorm: not yet: case 1: BatchNorm(x=[[1 10] [3 20]], gamma=[1 1], beta=[0 0], eps=1e-05) = [] (0 rows), want [[-1 -1] [1 1]] (2 rows)
+}
+
+func ExampleCheckCutMixLabel() {
+	label := func(width, height int, box image.Rectangle, own, partner []float64) []float64 {
+		pasted := box.Intersect(image.Rect(0, 0, width, height))
+		lambda := 1 - float64(pasted.Dx()*pasted.Dy())/float64(width*height)
+		out := make([]float64, len(own))
+		for i := range out {
+			out[i] = lambda*own[i] + (1-lambda)*partner[i]
+		}
+		return out
+	}
+	fmt.Println(exercise.CheckCutMixLabel(label))
+	// Output:
+	// CutMixLabel: all 40 cases pass
+}
+
+func ExampleCheckYOLOTarget() {
+	// x and y as fractions of the image instead of offsets inside the cell.
+	target := func(box detect.Box, s int, width, height float32) exercise.YOLOTarget {
+		cx, cy, w, h := box.CXCYWH()
+		return exercise.YOLOTarget{
+			Row: min(int(cy/height*float32(s)), s-1), Col: min(int(cx/width*float32(s)), s-1),
+			X: cx / width, Y: cy / height,
+			SqrtW: float32(math.Sqrt(float64(w / width))), SqrtH: float32(math.Sqrt(float64(h / height))),
+		}
+	}
+	fmt.Println(exercise.CheckYOLOTarget(target))
+	// Output:
+	// YOLOTarget: not yet: case 1: YOLOTarget({68 236 132 364}, S=7, 448x448).X = 0.223214, want 0.5625
+	//   hint: x and y are offsets inside the responsible cell, in cell units (cx / cellWidth - Col), not fractions of the image
+}
+
+func ExampleCheckReceptiveField() {
+	field := func(layers []exercise.Layer) int {
+		r, jump := 1, 1
+		for _, l := range layers {
+			r += (l.Kernel - 1) * jump
+			jump *= l.Stride
+		}
+		return r
+	}
+	fmt.Println(exercise.CheckReceptiveField(field))
+	// Output:
+	// ReceptiveField: all 40 cases pass
+}
+
+func ExampleCheckCrossEntropy() {
+	// The textbook formula, without the log-sum-exp trick.
+	naive := func(logits []float64, label int) float64 {
+		sum := 0.0
+		for _, z := range logits {
+			sum += math.Exp(z)
+		}
+		return -math.Log(math.Exp(logits[label]) / sum)
+	}
+	fmt.Println(exercise.CheckCrossEntropy(naive))
+	// Output:
+	// CrossEntropy: not yet: case 4: CrossEntropy([1000 0], 1) = +Inf, want 1000
+	//   hint: subtract the largest logit before exp (log-sum-exp): exp(1000) overflows to +Inf and exp(-1000) underflows to 0
+}
