@@ -9,6 +9,12 @@
 // warm-up steps (which include graph compilation), and the process's peak resident memory
 // (VmHWM from /proc/self/status) in MiB.
 //
+// Sizes are checked before anything is allocated, and errors name them by the flags of `cvlessons
+// bench` (--batch, --steps, --epochs): steps in [1, MaxSteps], epochs in [1, MaxEpochs], and a
+// batch of at most the 60,000 training images (MNIST, Fashion) whose planned memory (the data, the
+// batch's host copies and, unless an accelerator holds them, cnn.ActivationBytes per image; computed
+// without overflow) is at most MemoryLimit. Nothing is clamped.
+//
 // # References
 //
 //   - The three nets are specified in issue 3 and built by pkg/cnn: SmallCNN ("mnist-cnn"), CIFAR

@@ -32,7 +32,8 @@ type FashionConfig struct {
 // the 10,000 test images, for the Fashion-MNIST accuracy targets. VGG sees the images centred
 // in 32x32, so that its five poolings fit; ResNet-20 sees them at 28x28 (its global average pooling
 // takes any size). progress, when not nil, receives a progress bar and each epoch's test accuracy
-// (measured for the record only: nothing is chosen by it).
+// (measured for the record only: nothing is chosen by it). Before loading anything it refuses
+// epochs and batches out of range, as MNIST does.
 func Fashion(b backends.Backend, cfg FashionConfig, progress io.Writer) (MNISTResult, error) {
 	var model cnn.ModelFn
 	side := 32
@@ -45,6 +46,9 @@ func Fashion(b backends.Backend, cfg FashionConfig, progress io.Writer) (MNISTRe
 		model, side = cnn.NewCIFARResNet(20, 10).Logits, 28
 	default:
 		return MNISTResult{}, fmt.Errorf("bench: unknown Fashion-MNIST model %q, want one of %v", cfg.Model, FashionModels)
+	}
+	if err := checkAccuracyRun(b, cfg.Model, model, [3]int{side, side, 1}, cfg.Epochs, cfg.Batch); err != nil {
+		return MNISTResult{}, err
 	}
 	trainSet, err := datasets.LoadFashionMNIST(datasets.Train)
 	if err != nil {

@@ -31,8 +31,13 @@ func (r MNISTResult) String() string {
 // MNIST trains the course's MNIST CNN (pkg/cnn SmallCNN) for the given number of epochs of the
 // 60,000 MNIST training images (SGD with momentum 0.9, learning rate 0.05 with a cosine schedule
 // when epochs > 1, seed 1) and returns its accuracy on the 10,000 test images. progress, when not
-// nil, receives a progress bar.
+// nil, receives a progress bar. Before loading anything it refuses epochs outside [1, MaxEpochs]
+// and a batch outside [1, 60,000] or over MemoryLimit (see checkAccuracyRun).
 func MNIST(b backends.Backend, epochs, batch int, progress io.Writer) (MNISTResult, error) {
+	model := cnn.NewSmallCNN(10).Logits
+	if err := checkAccuracyRun(b, "mnist-cnn", model, [3]int{28, 28, 1}, epochs, batch); err != nil {
+		return MNISTResult{}, err
+	}
 	trainSet, err := datasets.LoadMNIST(datasets.Train)
 	if err != nil {
 		return MNISTResult{}, err
@@ -41,7 +46,6 @@ func MNIST(b backends.Backend, epochs, batch int, progress io.Writer) (MNISTResu
 	if err != nil {
 		return MNISTResult{}, err
 	}
-	model := cnn.NewSmallCNN(10).Logits
 	ctx := context.New()
 	ctx.SetRNGStateFromSeed(1)
 	start := time.Now()
@@ -62,4 +66,26 @@ func MNIST(b backends.Backend, epochs, batch int, progress io.Writer) (MNISTResu
 	}
 	return MNISTResult{Model: "mnist-cnn", Data: "mnist", Backend: b.Name(), Epochs: epochs, Batch: batch, TestAccuracy: ev.Accuracy,
 		ImagesPerSecond: h.ExamplesPerSecond, Seconds: seconds}, nil
+}
+
+// checkAccuracyRun refuses, before anything is loaded, an accuracy run (MNIST, Fashion) of model
+// on images of the given shape with epochs outside [1, MaxEpochs] or a batch outside [1, 60,000]
+// (the training images: a larger batch is not clamped but refused) or whose estimated memory (the
+// 70,000 images as float32, the step's batch and cnn.ActivationBytes per image) is over
+// MemoryLimit. The errors name the flag, the value and the limit.
+func checkAccuracyRun(b backends.Backend, name string, model cnn.ModelFn, shape [3]int, epochs, batch int) error {
+	switch {
+	case epochs < 1 || batch < 1:
+		return fmt.Errorf("bench: --epochs %d and --batch %d must be positive", epochs, batch)
+	case epochs > MaxEpochs:
+		return fmt.Errorf("bench: --epochs %d is over the limit of %d epochs", epochs, MaxEpochs)
+	case batch > trainImages:
+		return fmt.Errorf("bench: --batch %d is more than the %d training images, want at most %d", batch, trainImages, trainImages)
+	}
+	plan, err := trainingPlan(b, name, model, shape, 1, trainImages+testImages)
+	if err != nil {
+		return err
+	}
+	limit, source := MemoryLimit()
+	return plan.check(batch, limit, source)
 }

@@ -47,16 +47,33 @@ func model(name string) (cnn.ModelFn, [3]int, error) {
 }
 
 // Train trains the named model on b for steps timed steps of batch random images, after two
-// warm-up steps, and returns the throughput.
+// warm-up steps, and returns the throughput. Before allocating anything it refuses steps outside
+// [1, MaxSteps] and a batch outside [1, the largest that fits in MemoryLimit], estimated from the
+// two batches of random images it keeps, the step's own copy and cnn.ActivationBytes:
+//
+//	bench: --batch 100000000 needs 66701123200000 bytes (66.7 TB; 667.0 kB per image: 657.6 kB of
+//	mnist-cnn activations and 3 host copies of the 28x28x1 input), over the limit of 25276194816
+//	bytes (25.3 GB; the machine's memory, MemTotal in /proc/meminfo); use a smaller --batch
 func Train(b backends.Backend, name string, batch, steps int) (TrainResult, error) {
 	fn, shape, err := model(name)
 	if err != nil {
 		return TrainResult{}, err
 	}
 	if batch < 1 || steps < 1 {
-		return TrainResult{}, fmt.Errorf("bench: batch %d and steps %d must be positive", batch, steps)
+		return TrainResult{}, fmt.Errorf("bench: --batch %d and --steps %d must be positive", batch, steps)
+	}
+	if steps > MaxSteps {
+		return TrainResult{}, fmt.Errorf("bench: --steps %d is over the limit of %d timed steps", steps, MaxSteps)
 	}
 	const warmup = 2
+	plan, err := trainingPlan(b, name, fn, shape, warmup+1, 0)
+	if err != nil {
+		return TrainResult{}, err
+	}
+	limit, source := MemoryLimit()
+	if err := plan.check(batch, limit, source); err != nil {
+		return TrainResult{}, err
+	}
 	rng := rand.New(rand.NewPCG(1, 2))
 	// Two batches per epoch: the first epoch warms up, the next ones are timed.
 	data := &cnn.Examples{N: warmup * batch, Height: shape[0], Width: shape[1], Channels: shape[2]}

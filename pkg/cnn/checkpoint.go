@@ -42,10 +42,12 @@ type savedVar struct {
 }
 
 // SaveCheckpoint writes every variable of ctx that has a value (model weights, BatchNorm averages,
-// optimizer state) to path, atomically: it writes a temporary file in the same directory, syncs it
-// and renames it over path, so a crash never leaves a half-written checkpoint. The file carries a
-// SHA-256 of its content, checked by LoadCheckpoint. Temporary files left beside path by saves
-// that were killed (their process no longer runs) are removed first.
+// optimizer state) to path, atomically: it writes a temporary file ".NAME.tmp-PID-RANDOM" in the
+// same directory, syncs it and renames it over path, so a crash never leaves a half-written
+// checkpoint. The file carries a SHA-256 of its content, checked by LoadCheckpoint. Temporary
+// files left beside path by saves that were killed (their process PID no longer runs) are removed
+// first. A float32 or float64 variable holding a NaN or an infinity (a diverged run) is an error
+// and leaves path as it was: a checkpoint only ever holds finite weights.
 func SaveCheckpoint(ctx *context.Context, path string) error {
 	var vars []savedVar
 	for v := range ctx.IterVariables() {
@@ -60,18 +62,32 @@ func SaveCheckpoint(ctx *context.Context, path string) error {
 		if err := t.ConstBytes(func(b []byte) { data = append([]byte(nil), b...) }); err != nil {
 			return fmt.Errorf("cnn: saving checkpoint %s: variable %s: %w", path, v.ScopeAndName(), err)
 		}
+		if what := nonFinite(t.DType(), data); what != "" {
+			return fmt.Errorf("cnn: saving checkpoint %s: variable %s holds %s; nothing was written, the file was left as it was",
+				path, v.ScopeAndName(), what)
+		}
 		vars = append(vars, savedVar{Name: v.ScopeAndName(), DType: int32(t.DType()), Dims: t.Shape().Dimensions, Data: data})
 	}
-	var payload bytes.Buffer
-	if err := gob.NewEncoder(&payload).Encode(vars); err != nil {
+	header, payload, err := encodeCheckpoint(vars)
+	if err != nil {
 		return fmt.Errorf("cnn: saving checkpoint %s: %w", path, err)
 	}
-	sum := sha256.Sum256(payload.Bytes())
-	header := make([]byte, 0, len(checkpointMagic)+8+len(sum))
+	return writeFileAtomic(path, header, payload)
+}
+
+// encodeCheckpoint returns the header (magic, length, SHA-256) and the payload of a checkpoint
+// of vars.
+func encodeCheckpoint(vars []savedVar) (header, payload []byte, err error) {
+	var buf bytes.Buffer
+	if err := gob.NewEncoder(&buf).Encode(vars); err != nil {
+		return nil, nil, err
+	}
+	sum := sha256.Sum256(buf.Bytes())
+	header = make([]byte, 0, len(checkpointMagic)+8+len(sum))
 	header = append(header, checkpointMagic...)
-	header = binary.LittleEndian.AppendUint64(header, uint64(payload.Len()))
+	header = binary.LittleEndian.AppendUint64(header, uint64(buf.Len()))
 	header = append(header, sum[:]...)
-	return writeFileAtomic(path, header, payload.Bytes())
+	return header, buf.Bytes(), nil
 }
 
 // tempPrefix is the name prefix of the temporary files of saves to path, by any process:
@@ -145,7 +161,9 @@ func writeFileAtomic(path string, parts ...[]byte) error {
 
 // LoadCheckpoint reads a checkpoint written by SaveCheckpoint into ctx. Variables that exist in
 // ctx must have the same dtype and shape; the others are created, so a checkpoint can be loaded
-// before the model's graph is built. The file is checked fully before any variable is changed.
+// before the model's graph is built. The file is checked fully before any variable is changed: a
+// damaged file (a flipped bit, a truncated or extended copy) fails its SHA-256 with an error
+// naming the file, and a NaN or infinite weight is refused.
 func LoadCheckpoint(ctx *context.Context, path string) error {
 	f, err := os.Open(path)
 	if err != nil {
@@ -187,7 +205,7 @@ func LoadCheckpoint(ctx *context.Context, path string) error {
 }
 
 // readCheckpoint decodes and validates a checkpoint stream: header, length, checksum, then each
-// variable's dtype, dimensions and size. It holds at most the bytes the stream really has (the
+// variable's dtype, dimensions, size and (float32, float64) finiteness. It holds at most the bytes the stream really has (the
 // announced length only bounds them).
 func readCheckpoint(r io.Reader) ([]savedVar, error) {
 	header := make([]byte, len(checkpointMagic)+8+sha256.Size)
@@ -236,50 +254,70 @@ func readCheckpoint(r io.Reader) ([]savedVar, error) {
 		if sv.Name == "" || sv.Name[0] != '/' {
 			return nil, fmt.Errorf("variable name %q is not an absolute scope path", sv.Name)
 		}
+		if what := nonFinite(dt, sv.Data); what != "" {
+			return nil, fmt.Errorf("variable %q holds %s: the weights of a diverged run, which SaveCheckpoint never writes", sv.Name, what)
+		}
 	}
 	return vars, nil
 }
 
 // NonFiniteVariable returns the scope and name of the first variable of ctx (in ctx's iteration
 // order) whose value holds a NaN or an infinity, or "" when every float32 and float64 variable is
-// finite. Variables of other dtypes, and variables without a value, are not inspected. A trainer
-// can call it before SaveCheckpoint so that a diverged model never replaces a good checkpoint.
+// finite. Variables of other dtypes, and variables without a value, are not inspected. Train calls
+// it at the end of every epoch, and SaveCheckpoint refuses such values, so that a diverged model
+// never replaces a good checkpoint.
 func NonFiniteVariable(ctx *context.Context) (string, error) {
+	name, _, err := nonFiniteVariable(ctx)
+	return name, err
+}
+
+// nonFiniteVariable is NonFiniteVariable that also says what the variable holds ("NaN at index 3
+// of 12").
+func nonFiniteVariable(ctx *context.Context) (name, what string, err error) {
 	for v := range ctx.IterVariables() {
 		if !v.HasValue() {
 			continue
 		}
 		t, err := v.Value()
 		if err != nil {
-			return "", fmt.Errorf("cnn: reading variable %s: %w", v.ScopeAndName(), err)
+			return "", "", fmt.Errorf("cnn: reading variable %s: %w", v.ScopeAndName(), err)
 		}
-		finite := true
-		switch t.DType() {
-		case dtypes.Float32:
-			err = tensors.ConstFlatData(t, func(flat []float32) {
-				for _, x := range flat {
-					if math.IsNaN(float64(x)) || math.IsInf(float64(x), 0) {
-						finite = false
-						return
-					}
-				}
-			})
-		case dtypes.Float64:
-			err = tensors.ConstFlatData(t, func(flat []float64) {
-				for _, x := range flat {
-					if math.IsNaN(x) || math.IsInf(x, 0) {
-						finite = false
-						return
-					}
-				}
-			})
+		if t.DType() != dtypes.Float32 && t.DType() != dtypes.Float64 {
+			continue
 		}
-		if err != nil {
-			return "", fmt.Errorf("cnn: reading variable %s: %w", v.ScopeAndName(), err)
+		what := ""
+		if err := t.ConstBytes(func(b []byte) { what = nonFinite(t.DType(), b) }); err != nil {
+			return "", "", fmt.Errorf("cnn: reading variable %s: %w", v.ScopeAndName(), err)
 		}
-		if !finite {
-			return v.ScopeAndName(), nil
+		if what != "" {
+			return v.ScopeAndName(), what, nil
 		}
 	}
-	return "", nil
+	return "", "", nil
+}
+
+// nonFinite describes the first NaN or infinity in data, the raw bytes (native byte order) of a
+// tensor of dtype dt: "NaN at index 3 of 12", or "" when there is none or dt is neither float32
+// nor float64.
+func nonFinite(dt dtypes.DType, data []byte) string {
+	describe := func(x float64, i, n int) string { return fmt.Sprintf("%v at index %d of %d", x, i, n) }
+	switch dt {
+	case dtypes.Float32:
+		n := len(data) / 4
+		for i := range n {
+			x := float64(math.Float32frombits(binary.NativeEndian.Uint32(data[4*i:])))
+			if math.IsNaN(x) || math.IsInf(x, 0) {
+				return describe(x, i, n)
+			}
+		}
+	case dtypes.Float64:
+		n := len(data) / 8
+		for i := range n {
+			x := math.Float64frombits(binary.NativeEndian.Uint64(data[8*i:]))
+			if math.IsNaN(x) || math.IsInf(x, 0) {
+				return describe(x, i, n)
+			}
+		}
+	}
+	return ""
 }

@@ -40,7 +40,13 @@
 //
 // The training harness ([Train]) runs a plain loop: shuffled mini-batches (a seeded *rand.Rand),
 // the optimizer update built into the training graph, host-side learning-rate schedules, per-epoch
-// train/validation loss and accuracy, and an error as soon as the loss is NaN or infinite.
+// train/validation loss and accuracy, and an error as soon as the loss is NaN or infinite. It
+// checks every hyperparameter before the first step ([TrainConfig.Check]: finite, positive where
+// it must be, representable in float32), and every variable at the end of each epoch, so that a
+// diverged run stops with [ErrDiverged] instead of saving NaN or infinite weights over the last
+// good checkpoint. Checkpoints ([SaveCheckpoint]) are written to a temporary file and renamed,
+// carry a SHA-256 of their content, and never hold a NaN or an infinity. These checks only read
+// values: training with a given seed stays bit-identical.
 //
 // # References
 //

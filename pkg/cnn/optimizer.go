@@ -2,6 +2,7 @@ package cnn
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/gomlx/gomlx/pkg/core/dtypes"
 	"github.com/gomlx/gomlx/pkg/core/graph"
@@ -70,6 +71,10 @@ func applyUpdate(ctx *context.Context, cfg *TrainConfig, vars []*context.Variabl
 		rate := lr
 		if cfg.LRScale != nil {
 			scale := cfg.LRScale(v)
+			if !(scale >= 0 && scale <= math.MaxFloat32) {
+				// An error (not a string) so that building the training step returns it.
+				panic(fmt.Errorf("TrainConfig.LRScale(%s) is %v, want a finite number >= 0", v.ScopeAndName(), scale))
+			}
 			if scale == 0 {
 				continue
 			}

@@ -7,9 +7,11 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/gomlx/gomlx/pkg/core/dtypes"
 	"github.com/gomlx/gomlx/pkg/core/tensors"
 	"github.com/gomlx/gomlx/pkg/ml/context"
 
@@ -194,6 +196,200 @@ func TestTrainRejectsBadInput(t *testing.T) {
 	}
 }
 
+// TestTrainConfigHostile gives Train hyperparameters a careless or hostile caller could pass
+// (issue 17: a NaN learning rate trained to all-NaN weights with no error). Each bad one must be
+// refused before the first step, naming the field and the value, with the variables untouched;
+// the boundary values just inside each range must train.
+func TestTrainConfigHostile(t *testing.T) {
+	b := testBackend(t)
+	nan, inf := math.NaN(), math.Inf(1)
+	base := TrainConfig{Steps: 1, BatchSize: 2, Optimizer: SGD, LearningRate: 0.1}
+	with := func(change func(*TrainConfig)) TrainConfig { c := base; change(&c); return c }
+	tests := []struct {
+		name string
+		cfg  TrainConfig
+		want string // "" when training must succeed
+	}{
+		{"learning rate NaN", with(func(c *TrainConfig) { c.LearningRate = nan }), "TrainConfig.LearningRate is NaN, want a finite number > 0"},
+		{"learning rate +Inf", with(func(c *TrainConfig) { c.LearningRate = inf }), "TrainConfig.LearningRate is +Inf"},
+		{"learning rate -Inf", with(func(c *TrainConfig) { c.LearningRate = -inf }), "TrainConfig.LearningRate is -Inf"},
+		{"learning rate 0", with(func(c *TrainConfig) { c.LearningRate = 0 }), "TrainConfig.LearningRate is 0"},
+		{"learning rate -0.1", with(func(c *TrainConfig) { c.LearningRate = -0.1 }), "TrainConfig.LearningRate is -0.1"},
+		{"learning rate 1e39 (+Inf in float32)", with(func(c *TrainConfig) { c.LearningRate = 1e39 }), "TrainConfig.LearningRate is 1e+39"},
+		{"learning rate 1e-46 (0 in float32)", with(func(c *TrainConfig) { c.LearningRate = 1e-46 }), "TrainConfig.LearningRate is 1e-46, want one that is not 0 in float32"},
+		{"learning rate smallest float32", with(func(c *TrainConfig) { c.LearningRate = math.SmallestNonzeroFloat32 }), ""},
+		{"momentum NaN", with(func(c *TrainConfig) { c.Momentum = nan }), "TrainConfig.Momentum is NaN, want a number in [0, 1)"},
+		{"momentum -0.1", with(func(c *TrainConfig) { c.Momentum = -0.1 }), "TrainConfig.Momentum is -0.1"},
+		{"momentum 1", with(func(c *TrainConfig) { c.Momentum = 1 }), "TrainConfig.Momentum is 1"},
+		{"momentum one ulp below 1", with(func(c *TrainConfig) { c.Momentum = math.Nextafter(1, 0) }), ""},
+		{"weight decay NaN", with(func(c *TrainConfig) { c.WeightDecay = nan }), "TrainConfig.WeightDecay is NaN"},
+		{"weight decay +Inf", with(func(c *TrainConfig) { c.WeightDecay = inf }), "TrainConfig.WeightDecay is +Inf"},
+		{"weight decay -1e-4", with(func(c *TrainConfig) { c.WeightDecay = -1e-4 }), "TrainConfig.WeightDecay is -0.0001, want a finite number >= 0"},
+		{"weight decay 0", with(func(c *TrainConfig) { c.WeightDecay = 0 }), ""},
+		{"batch size 0", with(func(c *TrainConfig) { c.BatchSize = 0 }), "TrainConfig.BatchSize is 0, want > 0"},
+		{"batch size -1", with(func(c *TrainConfig) { c.BatchSize = -1 }), "TrainConfig.BatchSize is -1"},
+		{"batch size above the data (all of it)", with(func(c *TrainConfig) { c.BatchSize = math.MaxInt }), ""},
+		{"no epochs or steps", with(func(c *TrainConfig) { c.Steps = 0 }), "needs Epochs or Steps > 0"},
+		{"steps -1", with(func(c *TrainConfig) { c.Steps = -1; c.Epochs = 1 }), "TrainConfig.Steps is -1"},
+		{"epochs -1", with(func(c *TrainConfig) { c.Steps = 0; c.Epochs = -1 }), "TrainConfig.Epochs is -1"},
+		{"epochs overflow the step count", with(func(c *TrainConfig) { c.Steps = 0; c.Epochs = math.MaxInt }), "epochs of 2 steps overflow the step count"},
+		{"optimizer 7", with(func(c *TrainConfig) { c.Optimizer = 7 }), "TrainConfig.Optimizer is Optimizer(7), want SGD or Adam"},
+		{"schedule 9", with(func(c *TrainConfig) { c.Schedule = 9 }), "TrainConfig.Schedule is Schedule(9)"},
+		{"step decay without a step size", with(func(c *TrainConfig) { c.Schedule = StepDecay; c.Gamma = 0.1 }), "TrainConfig.StepSize is 0"},
+		{"step decay gamma NaN", with(func(c *TrainConfig) { c.Schedule = StepDecay; c.StepSize = 1; c.Gamma = nan }), "TrainConfig.Gamma is NaN"},
+		{"step decay gamma 0", with(func(c *TrainConfig) { c.Schedule = StepDecay; c.StepSize = 1 }), "TrainConfig.Gamma is 0"},
+		{"step decay gamma 1", with(func(c *TrainConfig) { c.Schedule = StepDecay; c.StepSize = 1; c.Gamma = 1 }), ""},
+		{"eval every -1", with(func(c *TrainConfig) { c.EvalEvery = -1 }), "TrainConfig.EvalEvery is -1"},
+		{"eval batch size -1", with(func(c *TrainConfig) { c.EvalBatchSize = -1 }), "TrainConfig.EvalBatchSize is -1"},
+		{"target accuracy NaN", with(func(c *TrainConfig) { c.TargetAccuracy = nan }), "TrainConfig.TargetAccuracy is NaN"},
+		{"target accuracy 1.5", with(func(c *TrainConfig) { c.TargetAccuracy = 1.5 }), "TrainConfig.TargetAccuracy is 1.5, want a number in [0, 1]"},
+		{"target accuracy 1", with(func(c *TrainConfig) { c.TargetAccuracy = 1 }), ""},
+		{"learning-rate scale NaN", with(func(c *TrainConfig) { c.LRScale = func(*context.Variable) float64 { return nan } }), "TrainConfig.LRScale(/out/dense/weights) is NaN"},
+		{"learning-rate scale -1", with(func(c *TrainConfig) { c.LRScale = func(*context.Variable) float64 { return -1 } }), "is -1, want a finite number >= 0"},
+	}
+	model := (&MLP{NumClasses: 3}).Logits
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			// Check sees all but what needs the data (the epoch overflow) or the graph (LRScale).
+			err := tc.cfg.Check()
+			if dataOrGraph := tc.cfg.Epochs == math.MaxInt || tc.cfg.LRScale != nil; tc.want == "" || dataOrGraph {
+				if err != nil {
+					t.Errorf("Check() = %v, want nil", err)
+				}
+			} else if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("Check() = %v, want an error containing %q", err, tc.want)
+			}
+			ctx := linearCtx()
+			before := tensors.MustCopyFlatData[float32](ctx.InspectVariable("/out/dense", "weights").MustValue())
+			data := referenceBatch()
+			data = &Examples{Pixels: append(data.Pixels, data.Pixels...), Labels: append(data.Labels, data.Labels...), N: 4, Height: 1, Width: 4, Channels: 1}
+			h, err := Train(b, ctx, model, data, nil, tc.cfg)
+			after := tensors.MustCopyFlatData[float32](ctx.InspectVariable("/out/dense", "weights").MustValue())
+			if tc.want == "" {
+				if err != nil || len(h.StepLoss) == 0 {
+					t.Fatalf("Train: %v, want a step", err)
+				}
+				for i, w := range after {
+					if math.IsNaN(float64(w)) || math.IsInf(float64(w), 0) {
+						t.Errorf("weights[%d] = %v after one step", i, w)
+					}
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tc.want) || !strings.HasPrefix(err.Error(), "cnn: ") {
+				t.Fatalf("Train: err = %v, want a cnn error containing %q", err, tc.want)
+			}
+			if !slices.Equal(before, after) {
+				t.Errorf("weights changed by a refused training: %v -> %v", before, after)
+			}
+		})
+	}
+}
+
+// TestTrainDivergenceKeepsCheckpoint resumes a good checkpoint with learning rates that make
+// training diverge (issue 17: learning rate 1e30 wrote NaN and infinite weights over the last
+// good checkpoint, and NaN was caught only at the next step). Training must stop with ErrDiverged
+// naming the step, the epoch and the checkpoint it kept, and the file must stay byte for byte.
+func TestTrainDivergenceKeepsCheckpoint(t *testing.T) {
+	b := testBackend(t)
+	trainSet := blobs(16, 4, 3, 1)
+	model := (&MLP{Hidden: []int{8}, NumClasses: 3}).Logits
+	tests := []struct {
+		name string
+		cfg  TrainConfig
+		want string
+	}{
+		// One step per epoch: the loss of that step is finite (computed before the update), the
+		// update overflows float32: only the end-of-epoch check sees it.
+		{"infinite weights at the end of an epoch", TrainConfig{Epochs: 3, BatchSize: 16, LearningRate: 1e38, WeightDecay: 1000},
+			"holds -Inf at index"},
+		// Two steps per epoch: the second step's loss is NaN.
+		{"NaN loss within an epoch", TrainConfig{Epochs: 3, BatchSize: 8, LearningRate: 1e38, WeightDecay: 1000},
+			"loss is NaN at step 2 (epoch 1, learning rate 1e+38)"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			path := filepath.Join(dir, "mlp.ckpt")
+			good := context.New()
+			if err := good.SetRNGStateFromSeed(1); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := Train(b, good, model, trainSet, nil, TrainConfig{Epochs: 1, BatchSize: 8, Optimizer: Adam, LearningRate: 0.01, CheckpointPath: path}); err != nil {
+				t.Fatal(err)
+			}
+			before, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resumed := context.New()
+			if err := LoadCheckpoint(resumed, path); err != nil {
+				t.Fatal(err)
+			}
+			cfg := tc.cfg
+			cfg.CheckpointPath = path
+			_, err = Train(b, resumed, model, trainSet, nil, cfg)
+			if !errors.Is(err, ErrDiverged) || !strings.Contains(err.Error(), tc.want) ||
+				!strings.Contains(err.Error(), "the last good checkpoint at "+path+" (written before this run) was kept") {
+				t.Fatalf("Train = %v, want ErrDiverged containing %q and naming the kept checkpoint", err, tc.want)
+			}
+			if after, _ := os.ReadFile(path); !bytes.Equal(after, before) {
+				t.Errorf("checkpoint changed (%d bytes, was %d): a diverged run must keep the last good file", len(after), len(before))
+			}
+			if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+				t.Errorf("directory holds %d files, want only the checkpoint", len(entries))
+			}
+			if err := LoadCheckpoint(context.New(), path); err != nil {
+				t.Errorf("the kept checkpoint does not load: %v", err)
+			}
+		})
+	}
+}
+
+// poisonAfter replaces every image it sees after the first n with one of +Inf pixels (a careless
+// data pipeline), and passes the others through.
+type poisonAfter struct {
+	n    int
+	seen *int
+}
+
+func (p poisonAfter) Apply(s augment.Sample, _ *rand.Rand) augment.Sample {
+	*p.seen++
+	if *p.seen <= p.n {
+		return s
+	}
+	img := augment.NewImage(s.Image.Height, s.Image.Width, s.Image.Channels)
+	for i := range img.Pix {
+		img.Pix[i] = float32(math.Inf(1))
+	}
+	return augment.Sample{Image: img}
+}
+
+// TestTrainDivergenceAfterSave: a run that saved epoch 1 and diverges in epoch 2 says that the
+// checkpoint of epoch 1 was kept, and that file still loads with finite weights.
+func TestTrainDivergenceAfterSave(t *testing.T) {
+	b := testBackend(t)
+	path := filepath.Join(t.TempDir(), "mlp.ckpt")
+	seen := 0
+	cfg := TrainConfig{Epochs: 3, BatchSize: 8, Optimizer: Adam, LearningRate: 0.01, CheckpointPath: path,
+		Augment: poisonAfter{n: 16 + 8, seen: &seen}} // epoch 1 (2 steps) and the first step of epoch 2 are clean
+	h, err := Train(b, context.New(), (&MLP{Hidden: []int{8}, NumClasses: 3}).Logits, blobs(16, 4, 3, 1), nil, cfg)
+	if !errors.Is(err, ErrDiverged) || !strings.Contains(err.Error(), "loss is NaN at step 4 (epoch 2") ||
+		!strings.Contains(err.Error(), "the last good checkpoint at "+path+" (saved after epoch 1) was kept") {
+		t.Fatalf("Train = %v, want ErrDiverged at step 4 keeping the checkpoint of epoch 1", err)
+	}
+	if len(h.Epochs) != 1 || len(h.StepLoss) != 3 {
+		t.Errorf("history has %d epochs and %d step losses, want 1 and 3", len(h.Epochs), len(h.StepLoss))
+	}
+	loaded := context.New()
+	if err := LoadCheckpoint(loaded, path); err != nil {
+		t.Fatal(err)
+	}
+	if name, err := NonFiniteVariable(loaded); name != "" || err != nil {
+		t.Errorf("kept checkpoint: NonFiniteVariable = %q, %v; want all finite", name, err)
+	}
+}
+
 func TestLearningRateAt(t *testing.T) {
 	// By hand: StepLR(step_size=10, gamma=0.1); cosine (1+cos(pi*t/T))/2.
 	tests := []struct {
@@ -269,6 +465,9 @@ func TestCheckpointRoundTrip(t *testing.T) {
 func FuzzReadCheckpoint(f *testing.F) {
 	f.Add([]byte(checkpointMagic))
 	f.Add([]byte("garbage"))
+	if header, payload, err := encodeCheckpoint([]savedVar{{Name: "/out/dense/weights", DType: int32(dtypes.Float32), Dims: []int{2}, Data: make([]byte, 8)}}); err == nil {
+		f.Add(append(header, payload...)) // a valid checkpoint, for the fuzzer to damage
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		vars, err := readCheckpoint(bytes.NewReader(data))
 		if err != nil {
