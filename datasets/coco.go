@@ -55,19 +55,23 @@ const MaxCOCOBytes = 1 << 30
 // maxCOCOSide bounds an image side a COCO file may declare.
 const maxCOCOSide = 1 << 16
 
-// ReadCOCO decodes and validates COCO JSON: image and category ids unique, image sizes in
-// [1, 65536], file names relative without "..", every annotation pointing at a known image and
-// category, boxes of 4 finite numbers with non-negative width and height.
+// ReadCOCO decodes and validates COCO JSON: an object (not null), image and category ids unique,
+// image sizes in [1, 65536], file names relative without "..", every annotation pointing at a known
+// image and category, boxes of 4 finite numbers with non-negative width and height, and areas
+// not negative.
 func ReadCOCO(r io.Reader) (*COCO, error) {
-	var c COCO
+	var c *COCO
 	dec := json.NewDecoder(io.LimitReader(r, MaxCOCOBytes))
 	if err := dec.Decode(&c); err != nil {
 		return nil, fmt.Errorf("datasets: coco json: %w", err)
 	}
+	if c == nil {
+		return nil, fmt.Errorf(`datasets: coco json is null, want an object with "images", "annotations" and "categories"`)
+	}
 	if err := c.check(); err != nil {
 		return nil, err
 	}
-	return &c, nil
+	return c, nil
 }
 
 // check validates c; see ReadCOCO.
@@ -109,6 +113,9 @@ func (c *COCO) check() error {
 		}
 		if a.BBox[2] < 0 || a.BBox[3] < 0 {
 			return fmt.Errorf("datasets: coco: annotation %d bbox %v has negative width or height", a.ID, a.BBox)
+		}
+		if a.Area < 0 {
+			return fmt.Errorf("datasets: coco: annotation %d area %v, want >= 0", a.ID, a.Area)
 		}
 	}
 	return nil

@@ -79,6 +79,8 @@ func TestReadCOCOHostile(t *testing.T) {
 		{"unknown category", `{"images":[` + okImage + `],"categories":[` + okCat + `],"annotations":[{"id":7,"image_id":1,"category_id":9,"bbox":[0,0,1,1]}]}`, "unknown category 9"},
 		{"short bbox", `{"images":[` + okImage + `],"categories":[` + okCat + `],"annotations":[{"id":7,"image_id":1,"category_id":1,"bbox":[0,0,1]}]}`, "3 numbers, want 4"},
 		{"negative width", `{"images":[` + okImage + `],"categories":[` + okCat + `],"annotations":[{"id":7,"image_id":1,"category_id":1,"bbox":[0,0,-1,1]}]}`, "negative width"},
+		{"null", `null`, "coco json is null"},
+		{"negative area", `{"images":[` + okImage + `],"categories":[` + okCat + `],"annotations":[{"id":7,"image_id":1,"category_id":1,"bbox":[0,0,1,1],"area":-1}]}`, "annotation 7 area -1, want >= 0"},
 		{"huge bbox", `{"images":[` + okImage + `],"categories":[` + okCat + `],"annotations":[{"id":7,"image_id":1,"category_id":1,"bbox":[1e300,0,1,1]}]}`, "finite pixel values"},
 	}
 	for _, tc := range tests {
@@ -128,13 +130,14 @@ func FuzzReadCOCO(f *testing.F) {
 	f.Add(`{"images":[{"id":1,"file_name":"a.png","width":4,"height":4}],"categories":[{"id":1,"name":"x"}],"annotations":[{"id":1,"image_id":1,"category_id":1,"bbox":[0,0,2,2]}]}`)
 	f.Add(`{"images":[{"id":1,"file_name":"../a","width":4,"height":4}]}`)
 	f.Add(`{"annotations":[{"bbox":[1e309]}]}`)
+	f.Add(`null`)
 	f.Fuzz(func(t *testing.T, s string) {
 		c, err := ReadCOCO(strings.NewReader(s))
 		if err != nil {
 			return
 		}
 		for _, a := range c.Annotations {
-			if len(a.BBox) != 4 || a.BBox[2] < 0 || a.BBox[3] < 0 {
+			if len(a.BBox) != 4 || a.BBox[2] < 0 || a.BBox[3] < 0 || a.Area < 0 {
 				t.Fatalf("accepted bbox %v", a.BBox)
 			}
 		}

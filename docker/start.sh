@@ -9,9 +9,13 @@ token="${JUPYTER_TOKEN:-$(/usr/bin/python3 -c 'import secrets; print(secrets.tok
 app=notebook
 if /usr/bin/python3 -c 'import jupyterlab' 2>/dev/null; then app=lab; fi
 echo "cvlessons: open http://127.0.0.1:${HOST_PORT:-8888}/?token=$token (map the port with docker run -p 8888:8888)"
+# The token reaches Jupyter through the environment (Notebook 6 and jupyter_server read
+# JUPYTER_TOKEN), never on the command line, which any user of the host can read in
+# /proc/PID/cmdline.
+export JUPYTER_TOKEN="$token"
 cd "$CVLESSONS_ROOT/notebooks"
 args=(--no-browser --ip=0.0.0.0 --port=8888 --notebook-dir="$CVLESSONS_ROOT/notebooks")
 if [[ "$app" == lab ]]; then
-	exec /usr/bin/python3 -m jupyterlab "${args[@]}" --ServerApp.token="$token"
+	exec /usr/bin/python3 -m jupyterlab "${args[@]}"
 fi
-exec /usr/bin/jupyter notebook "${args[@]}" --NotebookApp.token="$token"
+exec /usr/bin/jupyter notebook "${args[@]}"

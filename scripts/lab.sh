@@ -22,8 +22,12 @@ for p in range(8888, 8988):
 fi
 offline_go_env
 token="$(/usr/bin/python3 -c 'import secrets; print(secrets.token_hex(24))')"
+# The token goes to Jupyter through the environment (Notebook 6 and jupyter_server read
+# JUPYTER_TOKEN), never on the command line: any local user can read a process's arguments in
+# /proc/PID/cmdline, while /proc/PID/environ is readable only by its owner.
+export JUPYTER_TOKEN="$token"
 args=(notebook --no-browser --ip=127.0.0.1 --port="$port" --port-retries=0
-	--notebook-dir="$ROOT/notebooks" --NotebookApp.token="$token")
+	--notebook-dir="$ROOT/notebooks")
 [[ "$(id -u)" != 0 ]] || args+=(--allow-root)
 
 url="http://127.0.0.1:$port/tree?token=$token"

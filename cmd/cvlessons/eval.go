@@ -24,6 +24,11 @@ large objects; AR with 1, 10 and 100 detections per image; AR by object size), i
 no ground truth are left out of the means (-1 marks a number with nothing to average). See the
 pkg/metrics documentation for every convention.
 
+Refused, with the file and the entry named: a file that is JSON null (write [] for a detector that
+found nothing), a null entry, an annotation or detection for an image or category not listed in
+--gt (pycocotools would leave it out without a word), a negative "area", and a box with a negative
+width or height.
+
 With --json the output is one object with keys AP AP50 AP75 APs APm APl AR1 AR10 AR100 ARs ARm ARl.
 
 Example:

@@ -1,10 +1,8 @@
 package main
 
 import (
-	"bufio"
 	"encoding/json"
 	"fmt"
-	"os"
 	"strings"
 
 	"github.com/cvlessons/cvlessons/pkg/metrics"
@@ -15,10 +13,17 @@ var cmdMetrics = &command{
 	usage: "metrics --true FILE --pred FILE [--json] [--digits N] [--zero-division warn|0|1|nan]",
 	short: "print a classification report for label files",
 	long: `
-Metrics reads two text files with one label per line (true labels and predicted labels, line i of
-each describing sample i; blank lines are skipped, surrounding spaces trimmed) and prints a report
-laid out like scikit-learn's classification_report: precision, recall, F1 and support per label,
-accuracy, macro and weighted averages, followed by the confusion matrix (rows = true labels).
+Metrics reads two UTF-8 text files with one label per line (true labels and predicted labels,
+line i of each describing sample i) and prints a report laid out like scikit-learn's
+classification_report: precision, recall, F1 and support per label, accuracy, macro and weighted
+averages, followed by the confusion matrix (rows = true labels).
+
+Lines may end in \n or \r\n; a byte-order mark at the start of a file and spaces around a label
+are dropped, and blank lines at the end are ignored. Refused, with the file and line named: a blank
+line followed by a label (it would shift every later label), a tab or other control character in
+a label, a label over 1024 bytes, more than 4096 distinct labels (the confusion matrix is dense),
+and one number spelled two ways in the run ("1", "01", "+1", "1.0"), which would count as two
+classes.
 
 Labels sort numerically when all are integers, otherwise as strings. A label never predicted (or
 never present) has an undefined precision (recall); --zero-division decides its value: "warn"
@@ -60,11 +65,12 @@ func runMetrics(env *environment, args []string) error {
 	if err != nil {
 		return err
 	}
-	yTrue, err := readLabels(*truePath)
+	lr := newLabelReader()
+	yTrue, err := lr.readFile(*truePath)
 	if err != nil {
 		return err
 	}
-	yPred, err := readLabels(*predPath)
+	yPred, err := lr.readFile(*predPath)
 	if err != nil {
 		return err
 	}
@@ -102,28 +108,4 @@ func parseZeroDivision(s string) (metrics.ZeroDivision, error) {
 		}
 	}
 	return 0, usagef("metrics: --zero-division %q, want warn, 0, 1 or nan", s)
-}
-
-// readLabels reads one label per line, trimming spaces and skipping blank lines.
-func readLabels(path string) ([]string, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, fmt.Errorf("metrics: %w", err)
-	}
-	defer f.Close()
-	var labels []string
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 64*1024), 1<<20)
-	for sc.Scan() {
-		if l := strings.TrimSpace(sc.Text()); l != "" {
-			labels = append(labels, l)
-		}
-	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("metrics: reading %s: %w", path, err)
-	}
-	if len(labels) == 0 {
-		return nil, fmt.Errorf("metrics: %s has no labels, want one label per line", path)
-	}
-	return labels, nil
 }

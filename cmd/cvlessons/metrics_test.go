@@ -225,3 +225,49 @@ func TestEvalCommandErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestEvalCommandHostile: each COCO case of issue 17 is an error naming the file and the entry,
+// never a score computed from what was silently dropped.
+func TestEvalCommandHostile(t *testing.T) {
+	const gtHead = `"images": [{"id": 1}], "categories": [{"id": 1, "name": "cat"}]`
+	const goodGT = `{` + gtHead + `, "annotations": [{"id": 1, "image_id": 1, "category_id": 1, "bbox": [0, 0, 40, 40]}]}`
+	const goodDT = `[{"image_id": 1, "category_id": 1, "bbox": [0, 0, 40, 40], "score": 0.9}]`
+	tests := []struct {
+		name, gt, dt string
+		code         int
+		stderr       string // substring; GT and DT stand for the files' paths
+	}{
+		{"valid", goodGT, goodDT, 0, ""},
+		{"no detections", goodGT, `[]`, 0, ""},
+		{"null detections", goodGT, `null`, 1, "cvlessons: eval: DT: metrics: COCO detections are null, want a JSON list of detections ([] for none)"},
+		{"null detection entry", goodGT, `[null]`, 1, "eval: DT: metrics: COCO detections: entry 0 is null"},
+		{"null ground truth", `null`, goodDT, 1, "eval: GT: metrics: COCO ground truth is null"},
+		{"annotation for an unknown image", `{` + gtHead + `, "annotations": [{"id": 1, "image_id": 1, "category_id": 1, "bbox": [0, 0, 40, 40]}, {"id": 5, "image_id": 2, "category_id": 1, "bbox": [0, 0, 40, 40]}]}`, goodDT, 1,
+			"eval: GT: metrics: COCO ground truth: annotations[1] (id 5): image_id 2 is not in the ground truth's images"},
+		{"annotation for an unknown category", `{` + gtHead + `, "annotations": [{"id": 5, "image_id": 1, "category_id": 2, "bbox": [0, 0, 40, 40]}]}`, goodDT, 1,
+			"eval: GT: metrics: COCO ground truth: annotations[0] (id 5): category_id 2 is not in the ground truth's categories"},
+		{"negative area", `{` + gtHead + `, "annotations": [{"id": 5, "image_id": 1, "category_id": 1, "bbox": [0, 0, 40, 40], "area": -1600}]}`, goodDT, 1,
+			"eval: GT: metrics: COCO ground truth: annotations[0] (id 5): area -1600, want a number >= 0"},
+		{"negative box width", `{` + gtHead + `, "annotations": [{"id": 5, "image_id": 1, "category_id": 1, "bbox": [40, 0, -40, 40]}]}`, goodDT, 1,
+			"annotations[0] (id 5): bbox [40 0 -40 40] has a negative width or height"},
+		{"detection for an unknown category", goodGT, `[{"image_id": 1, "category_id": 0, "bbox": [0, 0, 40, 40], "score": 0.9}]`, 1,
+			"eval: DT against GT: metrics: detection 0 is for category id 0, which is not in the ground truth's categories"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			gt, dt := filepath.Join(dir, "gt.json"), filepath.Join(dir, "dt.json")
+			if err := os.WriteFile(gt, []byte(tc.gt), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(dt, []byte(tc.dt), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			code, _, errOut := runCLI("eval", "--gt", gt, "--dt", dt)
+			want := strings.NewReplacer("GT", gt, "DT", dt).Replace(tc.stderr)
+			if code != tc.code || !strings.Contains(errOut, want) {
+				t.Errorf("exit %d, stderr %q; want exit %d and stderr containing %q", code, errOut, tc.code, want)
+			}
+		})
+	}
+}

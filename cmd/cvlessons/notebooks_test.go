@@ -94,3 +94,42 @@ func TestNotebooksContract(t *testing.T) {
 		})
 	}
 }
+
+// TestNotebooksKeepFilesPrivate: no notebook code names a file in the shared temporary directory,
+// where another user could read it or plant one first (issue 17: notebook 03 wrote a fixed name
+// in /tmp); a file kept between cells goes under notebook.StateDir().
+func TestNotebooksKeepFilesPrivate(t *testing.T) {
+	paths, err := filepath.Glob(filepath.Join("..", "..", "notebooks", "*.ipynb"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range paths {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var nb struct {
+			Cells []struct {
+				CellType string   `json:"cell_type"`
+				Source   []string `json:"source"`
+			} `json:"cells"`
+		}
+		if err := json.Unmarshal(data, &nb); err != nil {
+			t.Fatalf("%s: %v", path, err)
+		}
+		for i, c := range nb.Cells {
+			if c.CellType != "code" {
+				continue
+			}
+			for j, line := range c.Source {
+				code, _, _ := strings.Cut(line, "//")
+				for _, shared := range []string{`"/tmp`, "os.TempDir()", "$TMPDIR", "${TMPDIR"} {
+					if strings.Contains(code, shared) {
+						t.Errorf("%s cell %d line %d names the shared temporary directory (%s); keep files under notebook.StateDir(): %s",
+							filepath.Base(path), i, j+1, shared, strings.TrimSpace(line))
+					}
+				}
+			}
+		}
+	}
+}

@@ -1,8 +1,11 @@
 package metrics
 
 import (
+	"fmt"
 	"math"
+	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -36,6 +39,56 @@ func TestConfusionMatrixErrors(t *testing.T) {
 	}
 	if cm.Total() != 0 {
 		t.Errorf("a failed Add counted a sample: Total() = %d", cm.Total())
+	}
+}
+
+// TestConfusionMatrixLabelLimit: a dense K×K matrix is refused past MaxLabels labels before it
+// is allocated (issue 17: 100,000 distinct labels asked for 80 GB), and allowed exactly at it.
+func TestConfusionMatrixLabelLimit(t *testing.T) {
+	numbers := func(n int) []string {
+		out := make([]string, n)
+		for i := range out {
+			out[i] = strconv.Itoa(i)
+		}
+		return out
+	}
+	tests := []struct {
+		name  string
+		build func() (*ConfusionMatrix, error)
+		want  string // substring of the error; "" for none
+	}{
+		{"NewConfusionMatrix at the limit", func() (*ConfusionMatrix, error) { return NewConfusionMatrix(numbers(MaxLabels)) }, ""},
+		{"NewConfusionMatrix one over", func() (*ConfusionMatrix, error) { return NewConfusionMatrix(numbers(MaxLabels + 1)) },
+			fmt.Sprintf("metrics: %d distinct labels, over the limit of %d (a dense confusion matrix of %dx%d counts)", MaxLabels+1, MaxLabels, MaxLabels+1, MaxLabels+1)},
+		{"NewConfusionMatrix 100,000", func() (*ConfusionMatrix, error) { return NewConfusionMatrix(numbers(100000)) }, "100000 distinct labels, over the limit of 4096"},
+		{"ConfusionMatrixOf 100,000", func() (*ConfusionMatrix, error) { return ConfusionMatrixOf(numbers(100000), numbers(100000)) }, "100000 distinct labels"},
+		{"ConfusionMatrixOf union over", func() (*ConfusionMatrix, error) {
+			yt := numbers(MaxLabels)
+			yp := slices.Clone(yt)
+			yp[0] = "cat"
+			return ConfusionMatrixOf(yt, yp)
+		}, fmt.Sprintf("%d distinct labels", MaxLabels+1)},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			cm, err := tc.build()
+			runtime.ReadMemStats(&after)
+			if tc.want == "" {
+				if err != nil || len(cm.Labels()) != MaxLabels {
+					t.Fatalf("error %v, want a %d-label matrix", err, MaxLabels)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("error = %v, want one containing %q", err, tc.want)
+			}
+			// The inputs are at most 100,000 short strings; refusing costs a few MB.
+			if got, limit := after.TotalAlloc-before.TotalAlloc, uint64(64<<20); got > limit {
+				t.Errorf("allocated %d bytes before refusing, want at most %d", got, limit)
+			}
+		})
 	}
 }
 

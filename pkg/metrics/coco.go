@@ -58,9 +58,14 @@ type COCODataset struct {
 const maxCOCOBytes = 2 << 30
 
 type cocoFile struct {
-	Images      []cocoImage      `json:"images"`
-	Categories  []COCOCategory   `json:"categories"`
-	Annotations []cocoAnnotation `json:"annotations"`
+	Images      []*cocoImage      `json:"images"`
+	Categories  []*cocoCategory   `json:"categories"`
+	Annotations []*cocoAnnotation `json:"annotations"`
+}
+
+type cocoCategory struct {
+	ID   *int64 `json:"id"`
+	Name string `json:"name"`
 }
 
 type cocoImage struct {
@@ -99,19 +104,24 @@ func (f *flexBool) UnmarshalJSON(b []byte) error {
 }
 
 // ReadCOCOGroundTruth parses a COCO instances file ("images", "categories", "annotations"). Ids must
-// be integers; every annotation needs "id", "image_id", "category_id" and a 4-number "bbox";
-// annotation ids must be distinct. A missing "area" becomes the box area and a missing "iscrowd" 0
-// (pycocotools would fail on either). Repeated image or category ids are kept once, as pycocotools'
-// index does. Malformed input is an error, never a panic.
+// be integers; every image and category needs an "id"; every annotation needs "id", "image_id",
+// "category_id" and a 4-number "bbox" with non-negative width and height, must refer to a listed
+// image and category, and may not have a negative "area"; annotation ids must be distinct. A
+// missing "area" becomes the box area and a missing "iscrowd" 0 (pycocotools would fail on either).
+// Repeated image or category ids are kept once, as pycocotools' index does. A file that is JSON
+// null, or a null entry, is an error. Malformed input is an error, never a panic.
 func ReadCOCOGroundTruth(r io.Reader) (*COCODataset, error) {
-	var f cocoFile
+	var f *cocoFile
 	if err := decodeStrict(r, &f); err != nil {
 		return nil, fmt.Errorf("metrics: reading COCO ground truth: %w", err)
+	}
+	if f == nil {
+		return nil, errors.New(`metrics: COCO ground truth is null, want an object with "images", "categories" and "annotations"`)
 	}
 	ds := &COCODataset{}
 	seenImg := make(map[int64]bool, len(f.Images))
 	for i, im := range f.Images {
-		if im.ID == nil {
+		if im == nil || im.ID == nil {
 			return nil, fmt.Errorf("metrics: COCO ground truth: images[%d] has no \"id\"", i)
 		}
 		if !seenImg[*im.ID] {
@@ -120,16 +130,19 @@ func ReadCOCOGroundTruth(r io.Reader) (*COCODataset, error) {
 		}
 	}
 	seenCat := make(map[int64]bool, len(f.Categories))
-	for _, c := range f.Categories {
-		if !seenCat[c.ID] {
-			seenCat[c.ID] = true
-			ds.Categories = append(ds.Categories, c)
+	for i, c := range f.Categories {
+		if c == nil || c.ID == nil {
+			return nil, fmt.Errorf("metrics: COCO ground truth: categories[%d] has no \"id\"", i)
+		}
+		if !seenCat[*c.ID] {
+			seenCat[*c.ID] = true
+			ds.Categories = append(ds.Categories, COCOCategory{ID: *c.ID, Name: c.Name})
 		}
 	}
 	seenAnn := make(map[int64]bool, len(f.Annotations))
 	ds.Annotations = make([]GroundTruth, 0, len(f.Annotations))
 	for i, a := range f.Annotations {
-		if a.ID == nil || a.ImageID == nil || a.CategoryID == nil {
+		if a == nil || a.ID == nil || a.ImageID == nil || a.CategoryID == nil {
 			return nil, fmt.Errorf("metrics: COCO ground truth: annotations[%d] lacks \"id\", \"image_id\" or \"category_id\"", i)
 		}
 		if seenAnn[*a.ID] {
@@ -144,23 +157,33 @@ func ReadCOCOGroundTruth(r io.Reader) (*COCODataset, error) {
 		if a.Area != nil {
 			area = *a.Area
 		}
-		ds.Annotations = append(ds.Annotations, GroundTruth{
-			ID: *a.ID, Image: *a.ImageID, Category: *a.CategoryID, Box: box, Area: area, Crowd: bool(a.IsCrowd),
-		})
+		g := GroundTruth{ID: *a.ID, Image: *a.ImageID, Category: *a.CategoryID, Box: box, Area: area, Crowd: bool(a.IsCrowd)}
+		if err := checkGroundTruth(g, seenImg, seenCat); err != nil {
+			return nil, fmt.Errorf("metrics: COCO ground truth: annotations[%d] (id %d): %w", i, *a.ID, err)
+		}
+		ds.Annotations = append(ds.Annotations, g)
 	}
 	return ds, nil
 }
 
 // ReadCOCODetections parses a COCO results file: a JSON list of {"image_id", "category_id", "bbox",
-// "score"}. Every field is required; ids are integers, bbox has 4 numbers. An empty list is allowed
-// (pycocotools fails on it). Malformed input is an error, never a panic.
+// "score"}. Every field is required; ids are integers, bbox has 4 numbers with non-negative width
+// and height. An empty list is allowed (pycocotools fails on it); JSON null, for the file or an
+// entry, is an error, so that a detector that wrote null is not read as one that found nothing.
+// Malformed input is an error, never a panic.
 func ReadCOCODetections(r io.Reader) ([]Detection, error) {
-	var rs []cocoResult
+	var rs *[]*cocoResult
 	if err := decodeStrict(r, &rs); err != nil {
 		return nil, fmt.Errorf("metrics: reading COCO detections: %w", err)
 	}
-	out := make([]Detection, len(rs))
-	for i, d := range rs {
+	if rs == nil {
+		return nil, errors.New("metrics: COCO detections are null, want a JSON list of detections ([] for none)")
+	}
+	out := make([]Detection, len(*rs))
+	for i, d := range *rs {
+		if d == nil {
+			return nil, fmt.Errorf("metrics: COCO detections: entry %d is null, want an object", i)
+		}
 		if d.ImageID == nil || d.CategoryID == nil || d.Score == nil {
 			return nil, fmt.Errorf("metrics: COCO detections: entry %d lacks \"image_id\", \"category_id\" or \"score\"", i)
 		}
@@ -173,6 +196,22 @@ func ReadCOCODetections(r io.Reader) ([]Detection, error) {
 	return out, nil
 }
 
+// checkGroundTruth returns why g cannot be evaluated against the images and categories listed as
+// keys of the maps: an unlisted image or category (pycocotools would leave the annotation out
+// without a word), or a negative or NaN area.
+func checkGroundTruth[V any](g GroundTruth, images, categories map[int64]V) error {
+	if _, ok := images[g.Image]; !ok {
+		return fmt.Errorf("image_id %d is not in the ground truth's images", g.Image)
+	}
+	if _, ok := categories[g.Category]; !ok {
+		return fmt.Errorf("category_id %d is not in the ground truth's categories", g.Category)
+	}
+	if !(g.Area >= 0) {
+		return fmt.Errorf("area %v, want a number >= 0", g.Area)
+	}
+	return nil
+}
+
 func parseBox(b []float64) (COCOBox, error) {
 	if len(b) != 4 {
 		return COCOBox{}, fmt.Errorf("bbox has %d numbers, want 4 (x, y, width, height)", len(b))
@@ -183,6 +222,9 @@ func parseBox(b []float64) (COCOBox, error) {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
 			return COCOBox{}, fmt.Errorf("bbox %v is not finite", b)
 		}
+	}
+	if box[2] < 0 || box[3] < 0 {
+		return COCOBox{}, fmt.Errorf("bbox %v has a negative width or height, want [x, y, width, height]", b)
 	}
 	return box, nil
 }

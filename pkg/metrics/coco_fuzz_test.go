@@ -20,7 +20,11 @@ func addCOCOSeeds(f *testing.F, suffix string) {
 	for _, s := range []string{``, `{}`, `[]`, `null`, `{"images":[{"id":1}],"annotations":[{"id":1}]}`,
 		`{"annotations":[{"id":1,"image_id":1,"category_id":1,"bbox":[1,2,3]}]}`,
 		`[{"image_id":1,"category_id":1,"bbox":[0,0,1e308,1e308],"score":1}]`,
-		`{"images":[{"id":1.5}]}`, `[[[[[[[[[[`, `{"annotations":[{"iscrowd":2}]}`, `[] []`} {
+		`{"images":[{"id":1.5}]}`, `[[[[[[[[[[`, `{"annotations":[{"iscrowd":2}]}`, `[] []`,
+		`[null]`, `{"categories":[null]}`, `{"images":[null]}`, `{"annotations":[null]}`,
+		`{"images":[{"id":1}],"categories":[{"id":1}],"annotations":[{"id":1,"image_id":2,"category_id":1,"bbox":[0,0,1,1]}]}`,
+		`{"images":[{"id":1}],"categories":[{"id":1}],"annotations":[{"id":1,"image_id":1,"category_id":1,"bbox":[0,0,1,1],"area":-1}]}`,
+		`[{"image_id":1,"category_id":1,"bbox":[0,0,-1,1],"score":1}]`} {
 		f.Add([]byte(s))
 	}
 }
@@ -60,9 +64,14 @@ func FuzzReadCOCODetections(f *testing.F) {
 			}
 			return
 		}
+		for i, d := range dts {
+			if d.Box[2] < 0 || d.Box[3] < 0 {
+				t.Errorf("detection %d: accepted bbox %v with a negative side", i, d.Box)
+			}
+		}
 		res, err := EvaluateCOCO(gt, dts)
 		if err != nil {
-			return // a detection for an unknown image is a reported error
+			return // a detection for an unlisted image or category is a reported error
 		}
 		for i, v := range res.Stats.Values() {
 			if v != -1 && (v < 0 || v > 1) {

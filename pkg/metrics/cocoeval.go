@@ -319,20 +319,22 @@ func indexCOCO(gt *COCODataset, dts []Detection) (*cocoIndex, error) {
 		ix.cells[k] = make([]cell, len(imgIDs))
 	}
 	for gi, g := range gt.Annotations {
-		i, okI := imgPos[g.Image]
-		k, okK := catPos[g.Category]
-		if okI && okK {
-			ix.cells[k][i].gts = append(ix.cells[k][i].gts, gi)
+		if err := checkGroundTruth(g, imgPos, catPos); err != nil {
+			return nil, fmt.Errorf("metrics: annotation %d (id %d): %w", gi, g.ID, err)
 		}
+		i, k := imgPos[g.Image], catPos[g.Category]
+		ix.cells[k][i].gts = append(ix.cells[k][i].gts, gi)
 	}
 	for di, d := range dts {
 		i, okI := imgPos[d.Image]
 		if !okI {
 			return nil, fmt.Errorf("metrics: detection %d is for image id %d, which is not in the ground truth's images", di, d.Image)
 		}
-		if k, okK := catPos[d.Category]; okK {
-			ix.cells[k][i].dts = append(ix.cells[k][i].dts, di)
+		k, okK := catPos[d.Category]
+		if !okK {
+			return nil, fmt.Errorf("metrics: detection %d is for category id %d, which is not in the ground truth's categories", di, d.Category)
 		}
+		ix.cells[k][i].dts = append(ix.cells[k][i].dts, di)
 	}
 	return ix, nil
 }

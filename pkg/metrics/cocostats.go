@@ -77,9 +77,11 @@ type COCOEval struct {
 // COCOeval(gt, dt, "bbox") followed by evaluate(), accumulate() and summarize(): every image and
 // category of gt is evaluated at IoU thresholds .50:.05:.95 with maxDets 1, 10, 100 and the area
 // ranges all, small, medium and large (see the package conventions for matching, ignored and crowd
-// ground truths). Annotations for images or categories not listed in gt are left out, and so are
-// detections of unlisted categories; a detection for an unlisted image is an error, as in
-// pycocotools. As in pycocotools, a match to a ground truth with id 0 counts as no match.
+// ground truths). An annotation or detection for an image or category not listed in gt is an
+// error, and so is an annotation with a negative area: pycocotools errs only on a detection for an
+// unlisted image and leaves the others out without a word, which hides a misnumbered file (0-based
+// category ids, say) behind a low score. As in pycocotools, a match to a ground truth with id 0
+// counts as no match.
 // Categories are evaluated in parallel on all CPUs; the result does not depend on their number.
 func EvaluateCOCO(gt *COCODataset, dts []Detection) (*COCOEval, error) {
 	ix, err := indexCOCO(gt, dts)

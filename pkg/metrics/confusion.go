@@ -7,6 +7,11 @@ import (
 	"strconv"
 )
 
+// MaxLabels bounds the labels of a [ConfusionMatrix]. The matrix is dense, K×K counts for K labels,
+// so 4096 labels take 128 MiB; a label file with one distinct label per line (a column of ids, a
+// file given by mistake) would otherwise ask for K² counts: 100,000 labels are 80 GB.
+const MaxLabels = 4096
+
 // ConfusionMatrix counts (true label, predicted label) pairs over a fixed, sorted set of labels.
 // Row i is true label Labels[i], column j predicted label Labels[j], as in scikit-learn's
 // confusion_matrix. The zero value is not usable; build one with [NewConfusionMatrix] or
@@ -65,10 +70,13 @@ func compareString(a, b string) int {
 
 // NewConfusionMatrix returns an empty matrix over the given labels, which it sorts into the package's
 // label order (the argument is not modified). Counts are added with [ConfusionMatrix.Add]. It returns
-// an error for no labels or a repeated label.
+// an error for no labels, a repeated label, or more than [MaxLabels] labels (before allocating).
 func NewConfusionMatrix(labels []string) (*ConfusionMatrix, error) {
 	if len(labels) == 0 {
 		return nil, errors.New("metrics: confusion matrix needs at least one label, got none")
+	}
+	if len(labels) > MaxLabels {
+		return nil, tooManyLabels(len(labels))
 	}
 	sorted := slices.Clone(labels)
 	SortLabels(sorted)
@@ -88,7 +96,8 @@ func NewConfusionMatrix(labels []string) (*ConfusionMatrix, error) {
 
 // ConfusionMatrixOf counts the pairs (yTrue[i], yPred[i]) over the sorted union of both label sets,
 // like scikit-learn's confusion_matrix(y_true, y_pred). It returns an error when the slices differ in
-// length or are empty.
+// length or are empty, or when they hold more than [MaxLabels] distinct labels; memory other than
+// the matrix is proportional to the input.
 func ConfusionMatrixOf(yTrue, yPred []string) (*ConfusionMatrix, error) {
 	if len(yTrue) != len(yPred) {
 		return nil, fmt.Errorf("metrics: %d true labels but %d predicted labels, want equal lengths", len(yTrue), len(yPred))
@@ -115,6 +124,11 @@ func ConfusionMatrixOf(yTrue, yPred []string) (*ConfusionMatrix, error) {
 	}
 	cm.total = len(yTrue)
 	return cm, nil
+}
+
+// tooManyLabels is the error for k labels over MaxLabels.
+func tooManyLabels(k int) error {
+	return fmt.Errorf("metrics: %d distinct labels, over the limit of %d (a dense confusion matrix of %dx%d counts)", k, MaxLabels, k, k)
 }
 
 // Add counts one sample with true label t and predicted label p. It returns an error naming the label

@@ -9,6 +9,7 @@
 //     is numeric when every label parses as a base-10 integer, otherwise byte-wise lexicographic;
 //     this is the order scikit-learn's unique_labels gives for integer or string arrays.
 //   - Confusion-matrix rows are true labels, columns are predicted labels (scikit-learn's layout).
+//     The matrix is dense; more than [MaxLabels] labels is an error, returned before allocating.
 //   - Precision = TP/(TP+FP), recall = TP/(TP+FN), F1 = 2TP/(2TP+FP+FN). A zero denominator gives the
 //     value chosen by [ZeroDivision]: 0 with a warning flag (the default, scikit-learn's "warn"), 0,
 //     1, or NaN; NaN values are left out of macro and weighted averages (scikit-learn 1.3 semantics).
@@ -32,6 +33,8 @@
 //     missing), a detection's area is width×height.
 //   - Categories with no non-ignored ground truth in a setting are left out of the mean (pycocotools
 //     marks them -1); a summary number with nothing to average is -1.
+//   - Input pycocotools would misread or drop without a word is an error: a null file or entry, an
+//     annotation or detection for an unlisted image or category, a negative area or box side.
 //
 // # References
 //

@@ -123,9 +123,13 @@ func ExampleReadCOCOGroundTruth() {
 	fmt.Println(ds.Images, ds.Categories[0].Name, ds.Annotations[0].Box, ds.Annotations[0].Area)
 	_, err = metrics.ReadCOCOGroundTruth(strings.NewReader(`{"annotations": [{"id": 1, "image_id": 7, "category_id": 1, "bbox": [4, 4]}]}`))
 	fmt.Println(err)
+	_, err = metrics.ReadCOCOGroundTruth(strings.NewReader(`{"images": [{"id": 7}], "categories": [{"id": 1}],
+	        "annotations": [{"id": 1, "image_id": 8, "category_id": 1, "bbox": [4, 4, 20, 28]}]}`))
+	fmt.Println(err)
 	// Output:
 	// [7] digit [4 4 20 28] 560
 	// metrics: COCO ground truth: annotations[0] (id 1): bbox has 2 numbers, want 4 (x, y, width, height)
+	// metrics: COCO ground truth: annotations[0] (id 1): image_id 8 is not in the ground truth's images
 }
 
 func ExampleReadCOCODetections() {
@@ -137,9 +141,12 @@ func ExampleReadCOCODetections() {
 	fmt.Printf("%+v\n", dts[0])
 	_, err = metrics.ReadCOCODetections(strings.NewReader(`[{"image_id": 7, "bbox": [5, 4, 20, 28], "score": 0.93}]`))
 	fmt.Println(err)
+	_, err = metrics.ReadCOCODetections(strings.NewReader(`null`)) // not the same as finding nothing
+	fmt.Println(err)
 	// Output:
 	// {Image:7 Category:1 Box:[5 4 20 28] Score:0.93}
 	// metrics: COCO detections: entry 0 lacks "image_id", "category_id" or "score"
+	// metrics: COCO detections are null, want a JSON list of detections ([] for none)
 }
 
 func ExampleCOCOStats_String() {
