@@ -1,24 +1,47 @@
 package detection
 
 import (
+	"fmt"
 	"os"
+	"strconv"
 	"testing"
+
+	"github.com/cvlessons/cvlessons/datasets"
 )
 
 // yoloQuickFloor is the stated mAP@0.5 the quick preset's YOLO must reach on the validation split.
 const yoloQuickFloor = 0.4
 
 // TestRunDetectorsQuick trains both detectors with the quick preset and asserts the lesson's claims
-// with margins: YOLO reaches yoloQuickFloor mAP@0.5 (it measured 0.57 on a 2-core AMD EPYC); it is
-// at least 10 times faster per image than R-CNN (it measured over 300 times); NMS removes most of the
+// with margins: YOLO reaches yoloQuickFloor mAP@0.5 (it measured 0.57 on a 2-core AMD EPYC); NMS removes most of the
 // duplicates the trained YOLO fires (174 -> 37 measured) without losing true positives, and raises
-// its mAP; R-CNN (0.71 measured) and Fast R-CNN learn too, and Fast R-CNN's network is faster than R-CNN's. Skipped with -short (several minutes on
-// two CPU cores).
+// its mAP; R-CNN (0.71 measured) and Fast R-CNN learn too. Speeds are not asserted here (a timed
+// test fails on a busy machine): TestCommittedRuns checks them on the recorded run. Skipped with
+// -short (several minutes on two CPU cores).
 func TestRunDetectorsQuick(t *testing.T) {
 	if testing.Short() {
 		t.Skip("trains two detectors: minutes on two CPU cores")
 	}
+	checkDetectorsQuick(t, 1)
+}
+
+// TestRunDetectorsQuickSeeds asserts TestRunDetectorsQuick's claims on seeds 1 to
+// $CVLESSONS_DETECTION_SEEDS (about two minutes a seed on two cores; skipped when unset): the run
+// behind the seed spreads written beside each assertion.
+func TestRunDetectorsQuickSeeds(t *testing.T) {
+	n, err := strconv.Atoi(os.Getenv("CVLESSONS_DETECTION_SEEDS"))
+	if err != nil || n < 1 {
+		t.Skip("set CVLESSONS_DETECTION_SEEDS=5 to check the quick preset's claims on seeds 1-5")
+	}
+	for seed := uint64(1); seed <= uint64(n); seed++ {
+		t.Run(fmt.Sprintf("seed%d", seed), func(t *testing.T) { checkDetectorsQuick(t, seed) })
+	}
+}
+
+// checkDetectorsQuick trains the quick preset with every model seeded by seed and checks the claims.
+func checkDetectorsQuick(t *testing.T, seed uint64) {
 	cfg := DetectorsQuick()
+	cfg.YOLO.Seed, cfg.RCNN.Seed, cfg.FastRCNN.Seed = seed, seed, seed
 	if testing.Verbose() {
 		cfg.Progress = os.Stderr
 	}
@@ -26,7 +49,7 @@ func TestRunDetectorsQuick(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("\n%s", r)
+	t.Logf("seed %d\n%s", seed, r)
 	yolo, rcnn := r.Models[0], r.Models[1]
 	if !(yolo.MeanAP50 >= yoloQuickFloor) {
 		t.Errorf("YOLO mAP@0.5 = %.3f, want >= %.2f", yolo.MeanAP50, yoloQuickFloor)
@@ -37,16 +60,11 @@ func TestRunDetectorsQuick(t *testing.T) {
 	if len(r.Models) != 3 {
 		t.Fatalf("%d models in the table, want 3 (YOLO, R-CNN, Fast R-CNN)", len(r.Models))
 	}
-	// Fast R-CNN shares one backbone pass per image, so its network is faster than R-CNN's, which runs
-	// once per proposal (24.8 vs 43.0 ms per image measured, selective search left out); the quick
-	// preset trains it only briefly (mAP@0.5 0.10 measured).
+	// The quick preset trains Fast R-CNN only briefly (mAP@0.5 0.10 measured). That its network is
+	// faster than R-CNN's is a speed claim: TestCommittedRuns checks it on the recorded class run.
 	fast := r.Models[2]
 	if !(fast.MeanAP50 >= 0.05) {
 		t.Errorf("Fast R-CNN mAP@0.5 = %.3f, want >= 0.05", fast.MeanAP50)
-	}
-	if !(fast.NetworkMillis() < rcnn.NetworkMillis()) {
-		t.Errorf("without selective search, Fast R-CNN takes %.1f ms per image, R-CNN %.1f: want Fast R-CNN faster",
-			fast.NetworkMillis(), rcnn.NetworkMillis())
 	}
 	b, a := r.YOLOBeforeNMS, r.YOLOAfterNMS
 	if !(b.Duplicates >= r.Objects/2) {
@@ -68,5 +86,40 @@ func TestRunDetectorsQuick(t *testing.T) {
 		if !(m.COCOMeanAP > 0 && m.COCOMeanAP < m.MeanAP50) {
 			t.Errorf("%s: COCO mAP %.3f, want in (0, mAP@0.5 = %.3f)", m.Model, m.COCOMeanAP, m.MeanAP50)
 		}
+	}
+	checkCrowdedWeakness(t, r)
+}
+
+// checkCrowdedWeakness asserts YOLO v1's weakness on crowded small digits with the trained
+// detectors: from the validation images to CrowdedDigits, YOLO's recall@0.5 falls by more than
+// R-CNN's (one cell reports one object, and small digits are hard for it), while R-CNN, which
+// classifies each proposal, keeps most of its recall.
+func checkCrowdedWeakness(t *testing.T, r *DetectorReport) {
+	t.Helper()
+	crowded, err := CrowdedDigits(40)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recall := map[string]float64{}
+	for _, set := range []struct {
+		name string
+		d    *datasets.Detection
+	}{{"validation", r.Validation()}, {"crowded", crowded}} {
+		yolo, err := r.YOLODetections(set.d, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rcnn, err := r.RCNNDetections(set.d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		recall["YOLO "+set.name], recall["R-CNN "+set.name] = Recall(set.d, yolo), Recall(set.d, rcnn)
+	}
+	yoloDrop := recall["YOLO validation"] - recall["YOLO crowded"]
+	rcnnDrop := recall["R-CNN validation"] - recall["R-CNN crowded"]
+	t.Logf("recall@0.5 validation -> crowded: YOLO %.3f -> %.3f, R-CNN %.3f -> %.3f",
+		recall["YOLO validation"], recall["YOLO crowded"], recall["R-CNN validation"], recall["R-CNN crowded"])
+	if !(yoloDrop >= rcnnDrop+0.2) {
+		t.Errorf("on crowded digits YOLO's recall@0.5 fell by %.3f, R-CNN's by %.3f: want YOLO's drop at least 0.2 larger", yoloDrop, rcnnDrop)
 	}
 }
