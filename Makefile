@@ -6,12 +6,15 @@
 #   make html    execute the notebooks and render them as static HTML in notebooks/html/
 #   make image   build the classroom container image with buildah and run a notebook in it
 #   make doctor  check the set-up without changing anything
+#   make setup   install what is missing (Jupyter, a C compiler, Go, GoNB) without opening anything
+#   make fuzz    run every fuzz target in the repository for $FUZZTIME each (default 60s;
+#                FUZZTIME=10s make fuzz), found by grep so a new one is included
 #   make measurements  record every lesson's class and full runs and regenerate the README's table
 
 SHELL := /bin/bash
 ROOT := $(patsubst %/,%,$(dir $(abspath $(lastword $(MAKEFILE_LIST)))))
 
-.PHONY: lab test html image doctor setup clean measurements
+.PHONY: lab test html image doctor setup clean measurements fuzz
 
 lab:
 	@"$(ROOT)/scripts/lab.sh"
@@ -30,6 +33,9 @@ measurements:
 
 setup:
 	@"$(ROOT)/scripts/setup.sh"
+
+fuzz:
+	@"$(ROOT)/scripts/fuzz.sh"
 
 doctor:
 	@. "$(ROOT)/scripts/lib.sh" && cd "$(ROOT)" && go run ./cmd/cvlessons doctor

@@ -6,37 +6,95 @@ import (
 	"image"
 	"image/color"
 	"image/draw"
+	"io"
 	"os"
 
 	xdraw "golang.org/x/image/draw"
 )
 
+// maxPixelsPerByte bounds, for each format, the pixels one byte of a file can decode to with any
+// encoder, so that a header declaring more than its file could hold is refused before the decoder
+// allocates the image (Go's decoders allocate it from the header, before reading any pixel data: a
+// truncated or hostile 60-byte PNG claiming 10000x10000 pixels would cost 400 MB).
+//   - png: a pixel takes at least 1 bit (bit depth 1) before deflate, which expands at most
+//     1032:1 (RFC 1951: a 258-byte match in 2 bits), so 8 x 1032 = 8256. Go's encoder at
+//     png.BestCompression reaches 8164 on a black 10000x10000 1-bit image.
+//   - gif: an LZW code stands for at most 4096 pixels, and the codes that long have 12 bits, so
+//     under 2731; the bound is 4096 (Go's encoder: 1477 on a black 10000x10000 image).
+//   - jpeg: an encoder spends at least one bit on every 8x8 block (its DC code), so 512 pixels a
+//     byte; the bound is 4096, 8 times that (Go's encoder at quality 1: 85 on a black grey
+//     image). A hand-made progressive file with only AC scans could claim more; it is refused.
+//
+// A format not listed gets png's bound.
+var maxPixelsPerByte = map[string]int64{"png": 8256, "gif": 4096, "jpeg": 4096}
+
+// maxImageFileBytes bounds what DecodeImageFile reads from a file that is not a regular file (a
+// pipe), which it must hold in memory: a 100-megapixel 16-bit RGBA PNG, stored uncompressed, has
+// 800 MB. Regular files are read as the decoder needs them, never held whole.
+const maxImageFileBytes = 1 << 30
+
 // DecodeImageFile decodes a JPEG, PNG or GIF (first frame) file and converts it to opaque RGB
-// with ToRGB. It refuses images whose header declares more than MaxImagePixels pixels. Errors
-// name the file.
+// with ToRGB, refusing, before allocating, an image whose header declares more than
+// MaxImagePixels pixels or more than its file could hold (see DecodeImage). A regular file is
+// read as the decoder goes, never held whole, so its size costs no memory. Errors name the file.
 func DecodeImageFile(path string) (*image.RGBA, error) {
-	data, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("datasets: %w", err)
 	}
-	img, err := DecodeImage(data)
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("datasets: %w", err)
+	}
+	var img *image.RGBA
+	if st.Mode().IsRegular() {
+		img, err = decodeImage(f, st.Size())
+	} else {
+		var data []byte
+		data, err = io.ReadAll(io.LimitReader(f, maxImageFileBytes+1))
+		switch {
+		case err != nil:
+		case len(data) > maxImageFileBytes:
+			err = fmt.Errorf("more than the %d bytes read from a file that is not a regular file", maxImageFileBytes)
+		default:
+			img, err = DecodeImage(data)
+		}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("datasets: decoding %s: %w", path, err)
 	}
 	return img, nil
 }
 
-// DecodeImage decodes JPEG, PNG or GIF bytes (recognised by content) into opaque RGB,
-// refusing headers that declare more than MaxImagePixels pixels.
+// DecodeImage decodes JPEG, PNG or GIF bytes (recognised by content) into opaque RGB. Before the
+// decoder allocates anything, it refuses a header that declares more than MaxImagePixels pixels,
+// or more pixels than data could encode (its length times a per-format bound: 8256 a byte for
+// PNG, 4096 for GIF and JPEG, above what any encoder reaches), so the memory a hostile or
+// truncated file costs is bounded by its size.
 func DecodeImage(data []byte) (*image.RGBA, error) {
-	cfg, format, err := image.DecodeConfig(bytes.NewReader(data))
+	return decodeImage(bytes.NewReader(data), int64(len(data)))
+}
+
+// decodeImage is DecodeImage over the size bytes of r.
+func decodeImage(r io.ReaderAt, size int64) (*image.RGBA, error) {
+	cfg, format, err := image.DecodeConfig(io.NewSectionReader(r, 0, size))
 	if err != nil {
 		return nil, err
 	}
-	if cfg.Width <= 0 || cfg.Height <= 0 || int64(cfg.Width)*int64(cfg.Height) > MaxImagePixels {
+	pixels := int64(cfg.Width) * int64(cfg.Height)
+	if cfg.Width <= 0 || cfg.Height <= 0 || pixels > MaxImagePixels {
 		return nil, fmt.Errorf("%s image is %dx%d, want 1 to %d pixels", format, cfg.Width, cfg.Height, MaxImagePixels)
 	}
-	img, _, err := image.Decode(bytes.NewReader(data))
+	perByte, ok := maxPixelsPerByte[format]
+	if !ok {
+		perByte = maxPixelsPerByte["png"]
+	}
+	if pixels > perByte*size {
+		return nil, fmt.Errorf("%s image is %dx%d (%d pixels), more than a %d-byte file can hold (%d pixels a byte): truncated or damaged",
+			format, cfg.Width, cfg.Height, pixels, size, perByte)
+	}
+	img, _, err := image.Decode(io.NewSectionReader(r, 0, size))
 	if err != nil {
 		return nil, err
 	}

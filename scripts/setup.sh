@@ -21,28 +21,12 @@ fi
 [[ -x "$JUPYTER" ]] || die "$JUPYTER is still missing after installing ${APT_PACKAGES[*]}"
 ok "Jupyter $("$JUPYTER" notebook --version 2>/dev/null) at $JUPYTER"
 
-# 2. Go 1.26 or newer.
+# 2. Go 1.26 or newer: install-go.sh downloads the toolchain from the Go module proxy, checks it
+# against a hash pinned from Go's checksum database, and replaces $CVLESSONS_GO_DIR only when it
+# made that directory itself.
 if ! go_ok; then
 	say "Go 1.26 is missing (found: $(go env GOVERSION 2>/dev/null || echo none)); installing go$GO_VERSION into $CVLESSONS_GO_DIR"
-	arch="$(dpkg --print-architecture 2>/dev/null || echo amd64)"
-	tmp="$(mktemp -d)"
-	trap 'rm -rf "$tmp"' EXIT
-	command -v curl >/dev/null 2>&1 || as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq curl ca-certificates unzip >/dev/null
-	if curl -fsSL "https://go.dev/dl/go$GO_VERSION.linux-$arch.tar.gz" -o "$tmp/go.tgz"; then
-		mkdir -p "$tmp/x" && tar -C "$tmp/x" -xzf "$tmp/go.tgz"
-	else
-		# The Go module proxy serves the same toolchain as a module (what GOTOOLCHAIN downloads).
-		say "go.dev is unreachable; fetching the toolchain module from the Go module proxy"
-		command -v unzip >/dev/null 2>&1 || as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq unzip >/dev/null
-		curl -fsSL "https://proxy.golang.org/golang.org/toolchain/@v/v0.0.1-go$GO_VERSION.linux-$arch.zip" -o "$tmp/go.zip" ||
-			die "cannot download Go $GO_VERSION; install Go 1.26+ from https://go.dev/dl/ and run this again"
-		unzip -q "$tmp/go.zip" -d "$tmp/x"
-		mv "$tmp/x/golang.org/toolchain@v0.0.1-go$GO_VERSION.linux-$arch" "$tmp/x/go"
-		chmod -R u+x "$tmp/x/go/bin" "$tmp/x/go/pkg/tool"
-	fi
-	mkdir -p "$(dirname "$CVLESSONS_GO_DIR")"
-	rm -rf "$CVLESSONS_GO_DIR"
-	mv "$tmp/x/go" "$CVLESSONS_GO_DIR"
+	"$ROOT/scripts/install-go.sh"
 	source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 	go_ok || die "installed Go but $(command -v go) is still older than 1.26"
 	say "installed $(go env GOVERSION); add $CVLESSONS_GO_DIR/bin to your PATH to use it outside the course's scripts"

@@ -23,9 +23,12 @@ Required: Go 1.26 or newer; a C compiler (GoMLX's XLA binding uses cgo); GoNB, g
 gopls (the notebook kernel and its helpers);
 Jupyter from the OS packages at /usr/bin/jupyter; the GoNB kernel registered with Jupyter; a GoMLX
 backend that starts. Optional: the data sets and pretrained weights in the catalogue
-("cvlessons data list"); lessons that need a missing one say so when run.
+("cvlessons data list"), each checked by content as "cvlessons data verify" does (SHA-256 or what
+the catalogue knows instead), so a damaged or substituted file of the right size is reported;
+lessons that need a missing one say so when run.
 
-"make lab" installs every required piece. Exit status 1 when something required is missing.`,
+"make setup" (scripts/setup.sh) installs every required piece; "make lab" runs it too. Exit status
+1 when something required is missing.`,
 	run: runDoctor,
 }
 
@@ -41,7 +44,8 @@ type doctorProbe struct {
 	kernelDirs func() []string
 	// backend starts the chosen backend, returning its description or an error.
 	backend func() (string, error)
-	// data lists the catalogue: name, whether it holds weights, and where it was found or the error.
+	// data lists the catalogue: name, whether it holds weights, where it was found, and whether
+	// its content checks out.
 	data func() []dataStatus
 }
 
@@ -50,7 +54,9 @@ type dataStatus struct {
 	name    string
 	weights bool
 	dir     string
-	err     error
+	// err is why the entry was not found; bad, for an entry found, what failed its content check.
+	err error
+	bad []datasets.Check
 }
 
 // probe is the machine doctor checks.
@@ -119,7 +125,7 @@ func doctorChecks(p doctorProbe) []doctorCheck {
 	for _, tool := range []string{"gonb", "goimports", "gopls"} {
 		path, ok := p.findTool(tool)
 		c := doctorCheck{name: tool, required: true, ok: ok, detail: path,
-			fix: "make lab (or scripts/install-gonb.sh): installs GoNB v0.11.5, goimports and gopls v0.23.0"}
+			fix: "make setup (scripts/setup.sh; make lab runs it too): installs GoNB v0.11.5, goimports v0.52.0 and gopls v0.23.0"}
 		if !ok {
 			c.detail = "not found in $PATH, $GOBIN or $(go env GOPATH)/bin"
 		}
@@ -161,16 +167,47 @@ func doctorChecks(p doctorProbe) []doctorCheck {
 	checks = append(checks, be)
 
 	for _, d := range p.data() {
-		c := doctorCheck{name: d.name, ok: d.err == nil, detail: d.dir, fix: "cvlessons data fetch " + d.name}
-		if d.err != nil {
+		c := doctorCheck{name: d.name, ok: d.err == nil && len(d.bad) == 0, detail: d.dir, fix: "cvlessons data fetch " + d.name}
+		switch {
+		case d.err != nil:
 			c.detail = "not found"
 			if d.weights {
 				c.detail = "not found (pretrained weights, for the transfer-learning lessons)"
 			}
+		case len(d.bad) > 0:
+			var paths, errs []string
+			for _, b := range d.bad {
+				paths = append(paths, b.Path)
+				errs = append(errs, b.Err.Error())
+			}
+			c.detail = "DAMAGED: " + strings.Join(errs, "; ")
+			c.fix = fmt.Sprintf("delete %s, then: cvlessons data fetch %s", strings.Join(paths, " "), d.name)
 		}
 		checks = append(checks, c)
 	}
 	return checks
+}
+
+// catalogueStatus locates each entry and checks its files' content (datasets.Entry.Verify).
+func catalogueStatus(entries []*datasets.Entry) []dataStatus {
+	var out []dataStatus
+	for _, e := range entries {
+		d := dataStatus{name: e.Name, weights: e.Kind == datasets.Weights}
+		d.dir, d.err = e.Locate()
+		if d.err == nil {
+			checks, err := e.Verify()
+			if err != nil {
+				d.err = err
+			}
+			for _, c := range checks {
+				if c.Err != nil {
+					d.bad = append(d.bad, c)
+				}
+			}
+		}
+		out = append(out, d)
+	}
+	return out
 }
 
 // goAtLeast reports whether a "goMAJOR.MINOR[.PATCH]" version string (prereleases like "go1.27rc1"
@@ -231,14 +268,7 @@ func systemProbe() doctorProbe {
 			defer b.Finalize()
 			return fmt.Sprintf("%s (%s)", b.Name(), c.Reason), nil
 		},
-		data: func() []dataStatus {
-			var out []dataStatus
-			for _, e := range datasets.Catalogue() {
-				dir, err := e.Locate()
-				out = append(out, dataStatus{name: e.Name, weights: e.Kind == datasets.Weights, dir: dir, err: err})
-			}
-			return out
-		},
+		data: func() []dataStatus { return catalogueStatus(datasets.Catalogue()) },
 	}
 }
 

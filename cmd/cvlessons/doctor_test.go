@@ -2,9 +2,18 @@ package main
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/cvlessons/cvlessons/datasets"
 )
 
 // fakeProbe is a machine with everything present; cases remove pieces.
@@ -90,5 +99,103 @@ func TestGoAtLeast(t *testing.T) {
 		if got := goAtLeast(tc.v, 1, 26); got != tc.want {
 			t.Errorf("goAtLeast(%q, 1, 26) = %v, want %v", tc.v, got, tc.want)
 		}
+	}
+}
+
+// TestDoctorChecksDataContent: a file of the catalogued size but other bytes is reported damaged,
+// as "data verify" reports it (issue 17: doctor called random bytes of the right size "ok"). The
+// entry and its files are made in the test.
+func TestDoctorChecksDataContent(t *testing.T) {
+	good := bytes.Repeat([]byte("weights "), 512)
+	sum := sha256.Sum256(good)
+	random := make([]byte, len(good))
+	rand.NewChaCha8([32]byte{1}).Read(random)
+	for _, tc := range []struct {
+		name     string
+		content  []byte // nil: no file
+		wantOK   bool
+		inDetail string
+		inFix    string
+	}{
+		{"the catalogued bytes", good, true, "", ""},
+		{"random bytes of the right size", random, false, "DAMAGED: datasets: ", "delete "},
+		{"missing", nil, false, "not found (pretrained weights", "cvlessons data fetch w"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Setenv("CVLESSONS_DATA", t.TempDir())
+			dir := t.TempDir()
+			path := filepath.Join(dir, "w.pth")
+			if tc.content != nil {
+				if err := os.WriteFile(path, tc.content, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			e := &datasets.Entry{Name: "w", Kind: datasets.Weights, Local: func() []string { return []string{dir} },
+				Files: []datasets.File{{Name: "w.pth", Size: int64(len(good)), SHA256: hex.EncodeToString(sum[:])}}}
+			p := fakeProbe()
+			p.data = func() []dataStatus { return catalogueStatus([]*datasets.Entry{e}) }
+			checks := doctorChecks(p)
+			c := checks[len(checks)-1]
+			if c.name != "w" || c.ok != tc.wantOK || !strings.Contains(c.detail, tc.inDetail) || !strings.Contains(c.fix, tc.inFix) {
+				t.Errorf("check = %+v; want ok %v, detail with %q, fix with %q", c, tc.wantOK, tc.inDetail, tc.inFix)
+			}
+			if !tc.wantOK && tc.content != nil && !strings.Contains(c.detail, "SHA-256") {
+				t.Errorf("detail %q does not name the failed SHA-256", c.detail)
+			}
+		})
+	}
+}
+
+// TestDoctorFixesExist: every script and make target a fix or the help names exists (issue 17:
+// doctor pointed to a scripts/install-gonb.sh that does not exist), and the tool versions it
+// promises are those scripts/lib.sh installs.
+func TestDoctorFixesExist(t *testing.T) {
+	p := fakeProbe()
+	p.goVersion = func() (string, error) { return "", errors.New("none") }
+	p.findTool = func(string) (string, bool) { return "", false }
+	p.exists = func(string) bool { return false }
+	p.backend = func() (string, error) { return "", errors.New("none") }
+	texts := []string{cmdDoctor.long}
+	for _, c := range doctorChecks(p) {
+		texts = append(texts, c.fix)
+	}
+	all := strings.Join(texts, "\n")
+	makefile, err := os.ReadFile("../../Makefile")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lib, err := os.ReadFile("../../scripts/lib.sh")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := regexp.MustCompile(`scripts/[\w.-]+\w`).FindAllString(all, -1)
+	for _, m := range regexp.MustCompile(`make (\w+)`).FindAllStringSubmatch(all, -1) {
+		cases = append(cases, "make "+m[1])
+	}
+	for _, m := range regexp.MustCompile(`(GONB|GOIMPORTS|GOPLS)_VERSION=(\S+)`).FindAllStringSubmatch(string(lib), -1) {
+		cases = append(cases, m[2])
+	}
+	slices.Sort(cases)
+	cases = slices.Compact(cases)
+	if len(cases) < 5 {
+		t.Fatalf("found only %v in doctor's texts and lib.sh", cases)
+	}
+	for _, c := range cases {
+		t.Run(c, func(t *testing.T) {
+			switch {
+			case strings.HasPrefix(c, "scripts/"):
+				if _, err := os.Stat(filepath.Join("../..", c)); err != nil {
+					t.Errorf("doctor names %s: %v", c, err)
+				}
+			case strings.HasPrefix(c, "make "):
+				if !regexp.MustCompile(`(?m)^` + strings.TrimPrefix(c, "make ") + `:`).Match(makefile) {
+					t.Errorf("doctor names %q, but the Makefile has no such target", c)
+				}
+			default: // a version lib.sh installs
+				if !strings.Contains(all, c) {
+					t.Errorf("scripts/lib.sh installs %s, which doctor's fixes do not name", c)
+				}
+			}
+		})
 	}
 }

@@ -131,22 +131,31 @@ func writePNG(t *testing.T, dir string, w, h int) string {
 }
 
 // TestPredictHostileImages: images far under the decoder's pixel limit whose resized size would
-// not be (issue 17) are refused with the sizes and the limit named, before anything is allocated.
+// not be (issue 17), and files whose header declares more pixels than they could hold, are
+// refused with the sizes and the limit named, before anything is allocated.
 func TestPredictHostileImages(t *testing.T) {
 	dir := t.TempDir()
 	weights := filepath.Join(predictTestdata, "resnet18_tiny.pth")
 	for _, tc := range []struct {
 		name     string
 		w, h     int
+		cut      int    // bytes of the file kept (0: all)
 		inStderr string // "" when it must succeed
 	}{
-		{"wide 1000000x1", 1_000_000, 1, "resizing 1000000x1 to short side 256 needs 256000000x256 pixels, over the limit of 16777216"},
-		{"tall 1x1000000", 1, 1_000_000, "resizing 1x1000000 to short side 256 needs 256x256000000 pixels, over the limit of 16777216"},
-		{"wide 65536x256 (at the limit: 65536x256 pixels)", 65536, 256, ""},
-		{"1x1", 1, 1, ""},
+		{"wide 1000000x1", 1_000_000, 1, 0, "resizing 1000000x1 to short side 256 needs 256000000x256 pixels, over the limit of 16777216"},
+		{"tall 1x1000000", 1, 1_000_000, 0, "resizing 1x1000000 to short side 256 needs 256x256000000 pixels, over the limit of 16777216"},
+		{"wide 65536x256 (at the limit: 65536x256 pixels)", 65536, 256, 0, ""},
+		{"1x1", 1, 1, 0, ""},
+		{"4000x3000 cut to 100 bytes", 4000, 3000, 100,
+			"png image is 4000x3000 (12000000 pixels), more than a 100-byte file can hold (8256 pixels a byte)"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			img := writePNG(t, dir, tc.w, tc.h)
+			if tc.cut > 0 {
+				if err := os.Truncate(img, int64(tc.cut)); err != nil {
+					t.Fatal(err)
+				}
+			}
 			code, _, stderr := predictCLI("--arch", "resnet18", "--weights", weights, img)
 			if tc.inStderr == "" {
 				if code != 0 {

@@ -18,8 +18,14 @@ import (
 // Limits that keep a hostile or damaged checkpoint from exhausting memory before it is rejected.
 const (
 	// maxPickleBytes bounds the size of a checkpoint's data.pkl (the pickled dict of tensors). A
-	// torchvision state dict's pickle is a few tens of kB.
-	maxPickleBytes = 64 << 20
+	// torchvision state dict's pickle is a few tens of kB (ResNet-50's 322 tensors: 39 kB, about
+	// 120 bytes a tensor), so 4 MiB holds some 35,000 tensors. Unpickling allocates up to a few
+	// hundred bytes per pickle byte (gopickle's objects), so this bound matters.
+	maxPickleBytes = 4 << 20
+	// maxPickleRatio bounds a compressed data.pkl's claimed expansion. torch.save stores it
+	// uncompressed; a re-zipped pickle compresses a few times, not a thousand, so a small file
+	// cannot hold a large pickle.
+	maxPickleRatio = 16
 	// maxStorageBytes bounds one tensor storage (VGG-16's largest, classifier.0.weight, is 411 MB).
 	maxStorageBytes = 4 << 30
 	// maxDeflateRatio bounds a compressed zip record's claimed expansion (deflate cannot exceed
@@ -129,6 +135,10 @@ func DecodeStateDict(r io.ReaderAt, size int64) (sd *StateDict, err error) {
 		return nil, errors.New("no data.pkl in the zip archive: not a torch.save checkpoint")
 	}
 	prefix := strings.TrimSuffix(dataPkl.Name, "data.pkl")
+	if dataPkl.Method != zip.Store && dataPkl.UncompressedSize64 > dataPkl.CompressedSize64*maxPickleRatio+4096 {
+		return nil, fmt.Errorf("%s: claims %d bytes from %d compressed, more than the %d:1 a pickle compresses",
+			dataPkl.Name, dataPkl.UncompressedSize64, dataPkl.CompressedSize64, maxPickleRatio)
+	}
 	pkl, err := readRecord(dataPkl, maxPickleBytes, size)
 	if err != nil {
 		return nil, err
@@ -136,12 +146,11 @@ func DecodeStateDict(r io.ReaderAt, size int64) (sd *StateDict, err error) {
 	if err := scanPickle(pkl); err != nil {
 		return nil, fmt.Errorf("data.pkl: %w", err)
 	}
-	storages := make(map[string]pytorch.StorageInterface)
+	z := &zipStorages{records: records, prefix: prefix, loaded: map[string]pytorch.StorageInterface{},
+		archiveSize: size, compressed: dataPkl.CompressedSize64}
 	u := pickle.NewUnpickler(bytes.NewReader(pkl))
 	u.FindClass = findStateDictClass
-	u.PersistentLoad = func(id any) (any, error) {
-		return loadStorage(id, prefix, records, storages, size)
-	}
+	u.PersistentLoad = z.load
 	obj, err := u.Load()
 	if err != nil {
 		return nil, fmt.Errorf("data.pkl: %w", err)
@@ -236,9 +245,22 @@ func findStateDictClass(module, name string) (any, error) {
 	return nil, fmt.Errorf("refusing pickled global %s.%s: a state dict holds only tensors", module, name)
 }
 
-// loadStorage implements the pickle's persistent load of ('storage', class, key, location, numel):
-// it reads record <prefix>data/<key> once, after checking its size against numel.
-func loadStorage(id any, prefix string, records map[string]*zip.File, loaded map[string]pytorch.StorageInterface, archiveSize int64) (any, error) {
+// zipStorages reads the storages of a zip checkpoint as its pickle asks for them.
+type zipStorages struct {
+	records     map[string]*zip.File
+	prefix      string // the archive's folder, "<name>/"
+	loaded      map[string]pytorch.StorageInterface
+	archiveSize int64
+	// compressed sums the compressed sizes of the records read so far (data.pkl included). Records
+	// of a real archive do not overlap, so it cannot exceed the archive's size; one whose central
+	// directory points many names at the same bytes (each record alone plausible) is refused.
+	compressed uint64
+}
+
+// load implements the pickle's persistent load of ('storage', class, key, location, numel): it
+// reads record <prefix>data/<key> once, after checking its size against numel, the limits and the
+// archive's size.
+func (z *zipStorages) load(id any) (any, error) {
 	tuple, ok := id.(*types.Tuple)
 	if !ok || tuple.Len() < 5 {
 		return nil, fmt.Errorf("persistent id %v: want ('storage', class, key, location, numel)", id)
@@ -251,20 +273,25 @@ func loadStorage(id any, prefix string, records map[string]*zip.File, loaded map
 	if kind != "storage" || !classOK || !keyOK || !numelOK || numel < 0 {
 		return nil, fmt.Errorf("persistent id %v: want ('storage', class, key, location, numel)", id)
 	}
-	if s, ok := loaded[key]; ok {
+	if s, ok := z.loaded[key]; ok {
 		return s, nil
 	}
 	st := storageTypes[string(class)]
-	rec, ok := records[prefix+"data/"+key]
+	rec, ok := z.records[z.prefix+"data/"+key]
 	if !ok {
-		return nil, fmt.Errorf("storage %q: no record %sdata/%s", key, prefix, key)
+		return nil, fmt.Errorf("storage %q: no record %sdata/%s", key, z.prefix, key)
 	}
 	want := uint64(numel) * uint64(st.elemSize)
-	if err := checkRecordSize(rec, maxStorageBytes, uint64(archiveSize)); err != nil {
+	if err := checkRecordSize(rec, maxStorageBytes, uint64(z.archiveSize)); err != nil {
 		return nil, err
 	}
 	if rec.UncompressedSize64 < want {
 		return nil, fmt.Errorf("storage %q: record has %d bytes, %d %s values need %d", key, rec.UncompressedSize64, numel, st.dtype, want)
+	}
+	z.compressed += rec.CompressedSize64
+	if z.compressed > uint64(z.archiveSize) {
+		return nil, fmt.Errorf("storage %q: the records read so far claim %d compressed bytes in a %d-byte archive: records overlap",
+			key, z.compressed, z.archiveSize)
 	}
 	rc, err := rec.Open()
 	if err != nil {
@@ -275,7 +302,7 @@ func loadStorage(id any, prefix string, records map[string]*zip.File, loaded map
 	if err := s.SetFromFileWithSize(rc, numel); err != nil {
 		return nil, fmt.Errorf("storage %q: %w", key, err)
 	}
-	loaded[key] = s
+	z.loaded[key] = s
 	return s, nil
 }
 

@@ -3,6 +3,7 @@ package cnn
 import (
 	"archive/zip"
 	"bytes"
+	"cmp"
 	"encoding/binary"
 	"fmt"
 	"io"
@@ -11,16 +12,18 @@ import (
 	"testing"
 )
 
-// tensorView is one entry of a hand-made state dict: a view of the shared storage "0".
+// tensorView is one entry of a hand-made state dict: a view of the storage named storage ("0"
+// when empty).
 type tensorView struct {
 	name          string
+	storage       string
 	offset        int
 	size, strides []int
 }
 
 // pickleViews is a protocol-2 pickle of a dict {name: _rebuild_tensor_v2(storage, offset, size,
-// stride, False, OrderedDict())} whose tensors all view one storage ('storage',
-// torch.FloatStorage, "0", "cpu", numel).
+// stride, False, OrderedDict())} whose tensors view storages ('storage', torch.FloatStorage, key,
+// "cpu", numel), by default all the same one, "0".
 func pickleViews(numel int, views []tensorView) string {
 	str := func(s string) string {
 		var n [4]byte
@@ -42,8 +45,9 @@ func pickleViews(numel int, views []tensorView) string {
 	var b strings.Builder
 	b.WriteString("\x80\x02}")
 	for _, v := range views {
+		key := cmp.Or(v.storage, "0")
 		b.WriteString(str(v.name) + "ctorch._utils\n_rebuild_tensor_v2\n(" +
-			"(" + str("storage") + "ctorch\nFloatStorage\n" + str("0") + str("cpu") + num(numel) + "tQ" +
+			"(" + str("storage") + "ctorch\nFloatStorage\n" + str(key) + str("cpu") + num(numel) + "tQ" +
 			num(v.offset) + tuple(v.size) + tuple(v.strides) + "\x89ccollections\nOrderedDict\n)RtRs")
 	}
 	b.WriteString(".")
@@ -175,7 +179,7 @@ func TestDecodeStateDictHugeLegacy(t *testing.T) {
 		head       []byte
 	}{
 		{"unknown opcode", "unknown pickle opcode 0xff", []byte("\x80\x02\xff")},
-		{"unterminated pickle", "its pickles must fit in the first 67108864 bytes", []byte("\x80\x02")}, // zeros: no STOP
+		{"unterminated pickle", fmt.Sprintf("its pickles must fit in the first %d bytes", maxPickleBytes), []byte("\x80\x02")}, // zeros: no STOP
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			r := &hugeReaderAt{head: tc.head, size: 6 << 30}
@@ -185,6 +189,138 @@ func TestDecodeStateDictHugeLegacy(t *testing.T) {
 			}
 			if r.read > maxPickleBytes+2 {
 				t.Errorf("read %d bytes of a %d-byte file, want at most %d", r.read, r.size, maxPickleBytes+2)
+			}
+		})
+	}
+}
+
+// withAliases returns the zip archive data with its central directory entry for name repeated
+// under each alias: every alias then points at the same bytes in the file (an "overlapping" zip).
+func withAliases(t testing.TB, data []byte, name string, aliases []string) []byte {
+	t.Helper()
+	const eocdLen, cdHeaderLen = 22, 46
+	eocd := data[len(data)-eocdLen:]
+	if binary.LittleEndian.Uint32(eocd) != 0x06054b50 {
+		t.Fatal("withAliases: no end of central directory record (a zip comment?)")
+	}
+	count := int(binary.LittleEndian.Uint16(eocd[10:]))
+	cdSize := int(binary.LittleEndian.Uint32(eocd[12:]))
+	cdOffset := int(binary.LittleEndian.Uint32(eocd[16:]))
+	cd := data[cdOffset : cdOffset+cdSize]
+	var entry []byte
+	for off := 0; off < len(cd); {
+		n := cdHeaderLen + int(binary.LittleEndian.Uint16(cd[off+28:])) + int(binary.LittleEndian.Uint16(cd[off+30:])) + int(binary.LittleEndian.Uint16(cd[off+32:]))
+		if string(cd[off+cdHeaderLen:off+cdHeaderLen+int(binary.LittleEndian.Uint16(cd[off+28:]))]) == name {
+			entry = cd[off : off+n]
+		}
+		off += n
+	}
+	if entry == nil {
+		t.Fatalf("withAliases: no entry %q", name)
+	}
+	out := append([]byte{}, data[:cdOffset+cdSize]...)
+	for _, alias := range aliases {
+		e := append([]byte{}, entry[:cdHeaderLen]...)
+		binary.LittleEndian.PutUint16(e[28:], uint16(len(alias)))
+		e = append(e, alias...)
+		e = append(e, entry[cdHeaderLen+len(name):]...)
+		out = append(out, e...)
+		cdSize += len(e)
+	}
+	end := append([]byte{}, eocd...)
+	binary.LittleEndian.PutUint16(end[8:], uint16(count+len(aliases)))
+	binary.LittleEndian.PutUint16(end[10:], uint16(count+len(aliases)))
+	binary.LittleEndian.PutUint32(end[12:], uint32(cdSize))
+	return append(out, end...)
+}
+
+// TestDecodeStateDictOverlappingRecords: a zip whose central directory names the one deflated
+// 16 MiB storage eight times (eight storages in a 17 kB file, each record alone plausible) is
+// refused before the second storage is read, because the records would need more compressed
+// bytes than the archive has.
+func TestDecodeStateDictOverlappingRecords(t *testing.T) {
+	const numel = 1 << 22 // 16 MiB of float32
+	var views []tensorView
+	var aliases []string
+	for i := range 8 {
+		key := fmt.Sprint(i)
+		views = append(views, tensorView{name: "w" + key, storage: key, size: []int{numel}, strides: []int{1}})
+		if i > 0 {
+			aliases = append(aliases, "m/data/"+key)
+		}
+	}
+	for _, tc := range []struct {
+		name    string
+		views   []tensorView
+		aliases []string
+		wantErr string
+	}{
+		{"one storage, one record", views[:1], nil, ""},
+		{"eight storages, one record named eight times", views, aliases, "records overlap"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			data := withAliases(t, deflatedCheckpoint(t, pickleViews(numel, tc.views), numel), "m/data/0", tc.aliases)
+			var err error
+			n := allocated(func() { _, err = DecodeStateDict(bytes.NewReader(data), int64(len(data))) })
+			t.Logf("%d-byte file: allocated %d bytes, error %v", len(data), n, err)
+			if max := uint64(3 * numel * 4); n > max {
+				t.Errorf("DecodeStateDict allocated %d bytes, want at most %d (one storage)", n, max)
+			}
+			if tc.wantErr == "" && err != nil || tc.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tc.wantErr)) {
+				t.Errorf("DecodeStateDict error = %v, want %q", err, tc.wantErr)
+			}
+		})
+	}
+}
+
+// deflatedZipOf is zipOf with every record deflated.
+func deflatedZipOf(t testing.TB, files ...string) []byte {
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for i := 0; i+1 < len(files); i += 2 {
+		w, err := zw.CreateHeader(&zip.FileHeader{Name: files[i], Method: zip.Deflate})
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.WriteString(w, files[i+1])
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// TestDecodeStateDictPickleBombs: pickles that are small or compress well but would make the
+// unpickler build millions of objects (issue 17: the checkpoint reader's memory must be bounded by
+// the file) are refused after scanning, before anything is unpickled.
+func TestDecodeStateDictPickleBombs(t *testing.T) {
+	const n = 1 << 20
+	proto := "\x80\x02"
+	for _, tc := range []struct {
+		name    string
+		data    []byte
+		wantErr string
+	}{
+		{"a million marks", zipOf(t, "m/data.pkl", proto+strings.Repeat("(", n)+"."), "more than 65536 objects and marks on its stack"},
+		{"a million empty dicts", zipOf(t, "m/data.pkl", proto+strings.Repeat("}", n)+"."), "more than 65536 objects and marks on its stack"},
+		{"a million nones", zipOf(t, "m/data.pkl", proto+strings.Repeat("N", n)+"."), "more than 65536 objects and marks on its stack"},
+		{"a 4 MiB pickle deflated to 4 kB", deflatedZipOf(t, "m/data.pkl", proto+strings.Repeat("}0", 2<<20-2)+"}."), "more than the 16:1 a pickle compresses"},
+		{"a pickle over 4 MiB", zipOf(t, "m/data.pkl", proto+strings.Repeat("}0", 2<<20)+"}."), "4194308 bytes, more than the 4194304 allowed"},
+		{"STOP on an empty stack", zipOf(t, "m/data.pkl", proto+"."), "pops 1 objects, but the stack holds 0"},
+		{"a mark popped across", zipOf(t, "m/data.pkl", proto+"}(K\x01s."), "pops 3 objects, but the stack holds 1 above its topmost mark"},
+		{"APPENDS without a mark", zipOf(t, "m/data.pkl", proto+"]K\x01e."), "pops a mark, but none is on the stack"},
+		{"legacy: a million marks", []byte(proto + strings.Repeat("(", n) + "."), "more than 65536 objects and marks on its stack"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var err error
+			a := allocated(func() { _, err = DecodeStateDict(bytes.NewReader(tc.data), int64(len(tc.data))) })
+			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+				t.Errorf("DecodeStateDict error = %v, want %q", err, tc.wantErr)
+			}
+			// Scanning holds the pickle and the marks' depths; unpickling would allocate 100 to 400
+			// bytes per opcode.
+			if max := uint64(12*len(tc.data)) + 1<<20; a > max {
+				t.Errorf("DecodeStateDict of %d bytes allocated %d bytes, want at most %d", len(tc.data), a, max)
 			}
 		})
 	}
