@@ -32,6 +32,11 @@ const (
 	maxCheckpointBytes = 16 << 30
 )
 
+// maxCheckpointRank bounds a saved variable's number of dimensions: the course's tensors have at
+// most 5 (GoMLX's convolution kernels have 4), so more is damage, and a bound keeps the error
+// messages and the shape small.
+const maxCheckpointRank = 16
+
 // savedVar is one variable in a checkpoint: its scope/name, dtype, dimensions and raw bytes
 // (the machine's native byte order, as GoMLX stores tensors).
 type savedVar struct {
@@ -240,6 +245,9 @@ func readCheckpoint(r io.Reader) ([]savedVar, error) {
 		dt := dtypes.DType(sv.DType)
 		if !(dt.IsSupported() || dt == dtypes.Uint64) || dt.Size() <= 0 {
 			return nil, fmt.Errorf("variable %q has unsupported dtype %d", sv.Name, sv.DType)
+		}
+		if len(sv.Dims) > maxCheckpointRank {
+			return nil, fmt.Errorf("variable %q has %d dimensions, want at most %d", sv.Name, len(sv.Dims), maxCheckpointRank)
 		}
 		size := 1
 		for _, d := range sv.Dims {

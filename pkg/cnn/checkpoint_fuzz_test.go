@@ -98,7 +98,9 @@ func TestReadCheckpointMemory(t *testing.T) {
 		{"a header announcing 16 GiB in a 68-byte file", lying, "0 bytes of variables, the header says 17179869183"},
 		{"100000 empty variables", checkpointFile(gobVars(t, make([]savedVar, 100000))), `variable "" has unsupported dtype 0`},
 		{"a variable with 1000000 dimensions", checkpointFile(gobVars(t, []savedVar{{Name: "/x", DType: int32(dtypes.Float32), Dims: ones}})),
-			`variable "/x" has invalid dimensions [1 1 1`},
+			`variable "/x" has 1000000 dimensions, want at most 16`},
+		{"an empty variable with 1000000 dimensions, one of them 0", checkpointFile(gobVars(t, []savedVar{{Name: "/x", DType: int32(dtypes.Float32), Dims: append([]int{0}, ones[1:]...)}})),
+			`variable "/x" has 1000000 dimensions, want at most 16`},
 		{"a variable claiming 2^80 values", checkpointFile(gobVars(t, []savedVar{{Name: "/x", DType: int32(dtypes.Float32), Dims: []int{1 << 40, 1 << 40}, Data: make([]byte, 4)}})),
 			"invalid dimensions [1099511627776 1099511627776] for 4 bytes"},
 	} {
