@@ -9,7 +9,8 @@
 //
 // In the first part the detector whose duplicates NMS removes is simulated (jittered copies of the
 // ground truth, plus random false positives, from the seed), so it runs in seconds and needs no
-// training. The second part trains real ones on the pure-Go backend: YOLO v1 ([YOLOModel],
+// training; [NMSScene] keeps its boxes so that NMS can be rerun at any IoU threshold (the notebook's
+// slider). The second part trains real ones on the pure-Go backend: YOLO v1 ([YOLOModel],
 // [TrainYOLO], the loss detect.YOLOLossGraph) and R-CNN (selective search, [RCNNModel] on regions
 // warped by detect.WarpRegion, labelled by detect.LabelProposals, with per-class box regression), and
 // measures mAP@0.5, COCO mAP and images/s of both on the same validation images. What to watch for:

@@ -16,7 +16,8 @@
 // warning flag. The classifier is a dense network 784 -> Hidden (ReLU) -> 10 trained with Adam
 // on cross-entropy over minibatches drawn with the configured seed; images are 28x28x1 float32
 // in [0, 1]. The threshold sweep scores each test image by the softmax probability of the chosen
-// class and predicts "positive" when the probability >= threshold.
+// class and predicts "positive" when the probability >= threshold; each sweep point keeps its 2x2
+// confusion matrix, which Report.ThresholdView draws for the notebook's threshold slider.
 //
 // # References
 //

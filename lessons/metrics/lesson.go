@@ -87,6 +87,12 @@ type ThresholdScores struct {
 	// Predicted is how many test images score at or above the threshold; when it is 0,
 	// precision is undefined and reported as 0.
 	Predicted int `json:"predicted"`
+	// TP, FP, FN and TN are the cells of the yes/no confusion matrix at the threshold
+	// (Predicted = TP + FP).
+	TP int `json:"tp"`
+	FP int `json:"fp"`
+	FN int `json:"fn"`
+	TN int `json:"tn"`
 }
 
 // Report holds what a run measured.
@@ -241,8 +247,9 @@ func (r *Report) score(labels []int, probs []float32, positive int) error {
 		if err != nil {
 			return err
 		}
+		tp, fp, fn, tn := bin.Count(1, 1), bin.Count(0, 1), bin.Count(1, 0), bin.Count(0, 0)
 		p := ThresholdScores{Threshold: thr, Precision: s.Precision, Recall: s.Recall, F1: s.F1,
-			Predicted: bin.Count(0, 1) + bin.Count(1, 1)}
+			Predicted: tp + fp, TP: tp, FP: fp, FN: fn, TN: tn}
 		r.Sweep = append(r.Sweep, p)
 		if p.F1 > r.BestF1.F1 {
 			r.BestF1 = p

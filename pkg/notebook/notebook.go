@@ -1,10 +1,11 @@
 // Package notebook holds the few helpers a course notebook calls, so that its code cells contain
-// only what a student reads or edits: show a figure, follow a training run live, keep a file for
-// the next cell in a folder of the user's own, and fail a cell with a readable message instead of a
-// panic's stack trace.
+// only what a student reads or edits: show a figure, follow a training run live, move a slider
+// and watch a result change (Interact), keep a file or a report for the next cell in a folder of
+// the user's own, and fail a cell with a readable message instead of a panic's stack trace.
 //
 // In a GoNB notebook the helpers display through gonbui; anywhere else (a test, a plain `go run`)
-// they print text to standard output, so every cell also runs headless.
+// they print text to standard output, so every cell also runs headless. A slider needs a browser:
+// where a notebook runs without one (nbconvert), Interact prints a table instead.
 //
 // # Conventions
 //

@@ -1,10 +1,14 @@
 package notebook
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
+
+	"github.com/cvlessons/cvlessons/pkg/plot"
 )
 
 // StateDir returns a directory of this user's where one cell can leave a file for the next (each
@@ -39,4 +43,49 @@ func StateDir() (string, error) {
 		return "", fmt.Errorf("notebook: state directory %s has mode %#o, writable by other users; want 0700", dir, perm)
 	}
 	return dir, nil
+}
+
+// Save writes v as JSON to the file name in StateDir, for a later cell to Load: a training cell
+// saves its report, the cells after it read it back instead of training again.
+func Save(name string, v any) error {
+	dir, err := stateFile(name)
+	if err != nil {
+		return err
+	}
+	data, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("notebook: saving %s: %w", name, err)
+	}
+	if err := plot.WriteFileAtomic(filepath.Join(dir, name), data); err != nil {
+		return fmt.Errorf("notebook: saving %s: %w", name, err)
+	}
+	return nil
+}
+
+// Load reads into v (a pointer) what Save wrote to the file name; when there is no such file its
+// error says to run the cell that saves it first.
+func Load(name string, v any) error {
+	dir, err := stateFile(name)
+	if err != nil {
+		return err
+	}
+	data, err := os.ReadFile(filepath.Join(dir, name))
+	if errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("notebook: no saved %s: run the cell that saves it first", name)
+	}
+	if err != nil {
+		return fmt.Errorf("notebook: %w", err)
+	}
+	if err := json.Unmarshal(data, v); err != nil {
+		return fmt.Errorf("notebook: reading %s: %w", name, err)
+	}
+	return nil
+}
+
+// stateFile returns StateDir after checking that name is a plain file name (no folder).
+func stateFile(name string) (string, error) {
+	if name == "" || name == "." || name == ".." || name != filepath.Base(name) {
+		return "", fmt.Errorf("notebook: state file %q, want a plain file name", name)
+	}
+	return StateDir()
 }

@@ -65,3 +65,33 @@ func TestStateDir(t *testing.T) {
 		})
 	}
 }
+
+func TestSaveLoad(t *testing.T) {
+	t.Setenv("GONB_TMP_DIR", t.TempDir()) // 0700, as GoNB makes it
+	type report struct {
+		Name   string    `json:"name"`
+		Values []float64 `json:"values"`
+	}
+	in := report{"metrics", []float64{0.25, 1}}
+	if err := Save("r.json", in); err != nil {
+		t.Fatal(err)
+	}
+	var out report
+	if err := Load("r.json", &out); err != nil || out.Name != in.Name || len(out.Values) != 2 || out.Values[1] != 1 {
+		t.Errorf("Load after Save = %+v, %v; want %+v", out, err, in)
+	}
+	if err := Load("none.json", &out); err == nil || !strings.Contains(err.Error(), "run the cell that saves it first") {
+		t.Errorf("Load of a missing file: %v, want an error saying to run the saving cell", err)
+	}
+	for _, name := range []string{"", "..", "../r.json", "a/r.json"} {
+		if err := Save(name, in); err == nil || !strings.HasPrefix(err.Error(), "notebook: ") {
+			t.Errorf("Save(%q): %v, want a notebook: error", name, err)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(os.Getenv("GONB_TMP_DIR"), "bad.json"), []byte("{"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := Load("bad.json", &out); err == nil || !strings.Contains(err.Error(), "reading bad.json") {
+		t.Errorf("Load of bad JSON: %v, want an error naming the file", err)
+	}
+}
