@@ -216,7 +216,7 @@ func SameConv(ctx *context.Context, x *graph.Node, channels, kernel, stride, gro
 	pads := [][2]int{samePadding(dims[1], kernel, stride), samePadding(dims[2], kernel, stride)}
 	conv := graph.Convolve(x, w.ValueGraph(x.Graph())).Strides(stride).PaddingPerDim(pads)
 	if groups > 1 {
-		conv = conv.FeatureGroupCount(groups)
+		conv = conv.ChannelGroupCount(groups)
 	}
 	return conv.Done()
 }

@@ -225,7 +225,7 @@ func TestEfficientNetGroupedConvGradient(t *testing.T) {
 		return graph.ReduceAllSum(graph.Mul(graph.Mul(y, y), graph.OnePlus(w)))
 	}
 	grouped := func(x, k *graph.Node) []*graph.Node {
-		y := graph.Convolve(x, k).Strides(2).PaddingPerDim(pads).FeatureGroupCount(channels).Done()
+		y := graph.Convolve(x, k).Strides(2).PaddingPerDim(pads).ChannelGroupCount(channels).Done()
 		l := loss(y)
 		return append([]*graph.Node{y}, graph.Gradient(l, x, k)...)
 	}

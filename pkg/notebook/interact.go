@@ -193,7 +193,7 @@ type gonbFrontEnd struct {
 }
 
 func (g *gonbFrontEnd) slider(caption string, n, start int, wait time.Duration) (<-chan int, <-chan struct{}, bool) {
-	uid := gonbui.UniqueID()
+	uid := gonbui.UniqueId()
 	g.uiID, g.viewID = "cvlessons-interact-ui-"+uid, "cvlessons-interact-view-"+uid
 	divID := "cvlessons-interact-" + uid
 	gonbui.UpdateHTML(g.uiID, fmt.Sprintf(`<div id="%s" style="font-family:sans-serif;font-size:13px">`+

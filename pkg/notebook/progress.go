@@ -22,7 +22,7 @@ func Progress() *progress.Meter {
 	if !gonbui.IsNotebook {
 		return progress.NewTerminal(os.Stdout)
 	}
-	id := "cvlessons-progress-" + gonbui.UniqueID()
+	id := "cvlessons-progress-" + gonbui.UniqueId()
 	return progress.New(time.Second, func(s progress.State, final bool) {
 		gonbui.UpdateHTML(id, ProgressHTML(s))
 		if final {
