@@ -9,15 +9,18 @@ import (
 	"github.com/cvlessons/cvlessons/datasets"
 )
 
-// yoloQuickFloor is the stated mAP@0.5 the quick preset's YOLO must reach on the validation split.
+// yoloQuickFloor is the stated mAP@0.5 the quick preset's YOLO must reach on the validation split
+// (seeds 1-5: 0.445-0.561).
 const yoloQuickFloor = 0.4
 
-// TestRunDetectorsQuick trains both detectors with the quick preset and asserts the lesson's claims
-// with margins: YOLO reaches yoloQuickFloor mAP@0.5 (it measured 0.57 on a 2-core AMD EPYC); NMS removes most of the
-// duplicates the trained YOLO fires (174 -> 37 measured) without losing true positives, and raises
-// its mAP; R-CNN (0.71 measured) and Fast R-CNN learn too. Speeds are not asserted here (a timed
-// test fails on a busy machine): TestCommittedRuns checks them on the recorded run. Skipped with
-// -short (several minutes on two CPU cores).
+// TestRunDetectorsQuick trains the three detectors with the quick preset (seed 1) and asserts the
+// lesson's claims with margins: YOLO reaches yoloQuickFloor mAP@0.5; NMS removes most of the
+// duplicates the trained YOLO fires without losing true positives, and raises its mAP; R-CNN and
+// Fast R-CNN learn too; on crowded small digits YOLO finds almost nothing where R-CNN still finds
+// many. The spread beside each assertion is seeds 1-5 on a 2-core AMD EPYC, pure-Go backend
+// (CVLESSONS_DETECTION_SEEDS=5 go test -run TestRunDetectorsQuickSeeds -v -timeout 60m
+// ./lessons/detection). Speeds are not asserted here (a timed test fails on a busy machine):
+// TestCommittedRuns checks them on the recorded run. Skipped with -short (minutes on two cores).
 func TestRunDetectorsQuick(t *testing.T) {
 	if testing.Short() {
 		t.Skip("trains two detectors: minutes on two CPU cores")
@@ -54,32 +57,30 @@ func checkDetectorsQuick(t *testing.T, seed uint64) {
 	if !(yolo.MeanAP50 >= yoloQuickFloor) {
 		t.Errorf("YOLO mAP@0.5 = %.3f, want >= %.2f", yolo.MeanAP50, yoloQuickFloor)
 	}
-	if !(rcnn.MeanAP50 >= 0.5) {
-		t.Errorf("R-CNN mAP@0.5 = %.3f, want >= 0.5", rcnn.MeanAP50)
+	if !(rcnn.MeanAP50 >= 0.35) { // seeds 1-5: 0.443-0.788
+		t.Errorf("R-CNN mAP@0.5 = %.3f, want >= 0.35", rcnn.MeanAP50)
 	}
 	if len(r.Models) != 3 {
 		t.Fatalf("%d models in the table, want 3 (YOLO, R-CNN, Fast R-CNN)", len(r.Models))
 	}
-	// The quick preset trains Fast R-CNN only briefly (mAP@0.5 0.10 measured). That its network is
-	// faster than R-CNN's is a speed claim: TestCommittedRuns checks it on the recorded class run.
+	// The quick preset trains Fast R-CNN only briefly. That its network is faster than R-CNN's is a
+	// speed claim: TestCommittedRuns checks it on the recorded class run.
 	fast := r.Models[2]
-	if !(fast.MeanAP50 >= 0.05) {
+	if !(fast.MeanAP50 >= 0.05) { // seeds 1-5: 0.084-0.149
 		t.Errorf("Fast R-CNN mAP@0.5 = %.3f, want >= 0.05", fast.MeanAP50)
 	}
 	b, a := r.YOLOBeforeNMS, r.YOLOAfterNMS
-	if !(b.Duplicates >= r.Objects/2) {
-		t.Errorf("trained YOLO without NMS: %d duplicates for %d digits, want at least one per two digits", b.Duplicates, r.Objects)
+	t.Logf("NMS: true positives %d -> %d, duplicates %d -> %d", b.TruePositives, a.TruePositives, b.Duplicates, a.Duplicates)
+	if !(b.Duplicates >= r.Objects/4) { // seeds 1-5: 114-185 duplicates for 248 digits
+		t.Errorf("trained YOLO without NMS: %d duplicates for %d digits, want at least one per four digits", b.Duplicates, r.Objects)
 	}
-	// NMS removed 79% of the duplicates when this test was written (174 -> 37) and 65% in a later
-	// clean-clone CI run (134 -> 47; the trained YOLO differed between them), so the margin is "at most
-	// half left".
-	if !(a.Duplicates <= b.Duplicates/2) {
+	if !(a.Duplicates <= b.Duplicates/2) { // seeds 1-5: 20%-31% left (185 -> 55, 114 -> 35, 168 -> 34)
 		t.Errorf("after NMS %d duplicates (before %d), want at most half left", a.Duplicates, b.Duplicates)
 	}
-	if !(a.MeanAP > b.MeanAP) {
+	if !(a.MeanAP > b.MeanAP) { // seeds 1-5: +0.005 to +0.034
 		t.Errorf("YOLO mAP@0.5 %.3f without NMS, %.3f with: want NMS to raise it", b.MeanAP, a.MeanAP)
 	}
-	if !(a.TruePositives >= b.TruePositives*95/100) {
+	if !(a.TruePositives >= b.TruePositives*95/100) { // held on seeds 1-5 (counts logged above)
 		t.Errorf("after NMS %d true positives (before %d), want at least 95%% kept", a.TruePositives, b.TruePositives)
 	}
 	for _, m := range r.Models {
@@ -91,9 +92,9 @@ func checkDetectorsQuick(t *testing.T, seed uint64) {
 }
 
 // checkCrowdedWeakness asserts YOLO v1's weakness on crowded small digits with the trained
-// detectors: from the validation images to CrowdedDigits, YOLO's recall@0.5 falls by more than
-// R-CNN's (one cell reports one object, and small digits are hard for it), while R-CNN, which
-// classifies each proposal, keeps most of its recall.
+// detectors: one cell reports one object and small digits are hard for it, so on CrowdedDigits YOLO's
+// recall@0.5 collapses to a fraction of its validation recall, while R-CNN, which classifies each
+// proposal, still finds clearly more of the digits.
 func checkCrowdedWeakness(t *testing.T, r *DetectorReport) {
 	t.Helper()
 	crowded, err := CrowdedDigits(40)
@@ -115,11 +116,15 @@ func checkCrowdedWeakness(t *testing.T, r *DetectorReport) {
 		}
 		recall["YOLO "+set.name], recall["R-CNN "+set.name] = Recall(set.d, yolo), Recall(set.d, rcnn)
 	}
-	yoloDrop := recall["YOLO validation"] - recall["YOLO crowded"]
-	rcnnDrop := recall["R-CNN validation"] - recall["R-CNN crowded"]
+	yoloVal, yoloCrowded, rcnnCrowded := recall["YOLO validation"], recall["YOLO crowded"], recall["R-CNN crowded"]
 	t.Logf("recall@0.5 validation -> crowded: YOLO %.3f -> %.3f, R-CNN %.3f -> %.3f",
-		recall["YOLO validation"], recall["YOLO crowded"], recall["R-CNN validation"], recall["R-CNN crowded"])
-	if !(yoloDrop >= rcnnDrop+0.2) {
-		t.Errorf("on crowded digits YOLO's recall@0.5 fell by %.3f, R-CNN's by %.3f: want YOLO's drop at least 0.2 larger", yoloDrop, rcnnDrop)
+		yoloVal, yoloCrowded, recall["R-CNN validation"], rcnnCrowded)
+	// Seeds 1-5: YOLO 0.754-0.827 on the validation images, 0.012-0.050 on crowded ones (at most 6%
+	// of its validation recall); R-CNN 0.398-0.691 on crowded ones, 0.356-0.641 above YOLO.
+	if !(yoloCrowded <= 0.25*yoloVal) {
+		t.Errorf("YOLO's recall@0.5 is %.3f on crowded digits, %.3f on the validation images: want at most a quarter", yoloCrowded, yoloVal)
+	}
+	if !(rcnnCrowded >= yoloCrowded+0.2) {
+		t.Errorf("on crowded digits R-CNN's recall@0.5 is %.3f, YOLO's %.3f: want R-CNN's at least 0.2 higher", rcnnCrowded, yoloCrowded)
 	}
 }

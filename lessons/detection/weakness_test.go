@@ -8,7 +8,8 @@ import (
 
 // TestCrowdedDigitsCollide checks the weakness demonstration's premise: in the crowded images many
 // more digits share a YOLO cell than in the validation split, so YOLO v1 cannot even be trained on
-// them. Recall of the ground truth itself is 1, of nothing 0.
+// them. Recall of the ground truth itself is 1, of nothing 0. The weakness itself, on trained
+// detectors, is asserted by TestRunDetectorsQuick (checkCrowdedWeakness).
 func TestCrowdedDigitsCollide(t *testing.T) {
 	grid := YOLOQuick().Grid
 	crowded, err := CrowdedDigits(30)
