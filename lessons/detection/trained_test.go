@@ -3,41 +3,34 @@ package detection
 import (
 	"fmt"
 	"os"
-	"strconv"
 	"testing"
 
 	"github.com/cvlessons/cvlessons/datasets"
+	"github.com/cvlessons/cvlessons/lessons"
 )
 
 // yoloQuickFloor is the stated mAP@0.5 the quick preset's YOLO must reach on the validation split
 // (seeds 1-5: 0.445-0.561).
 const yoloQuickFloor = 0.4
 
-// TestRunDetectorsQuick trains the three detectors with the quick preset (seed 1) and asserts the
+// TestRunDetectorsQuick trains the three detectors with the quick preset and asserts the
 // lesson's claims with margins: YOLO reaches yoloQuickFloor mAP@0.5; NMS removes most of the
 // duplicates the trained YOLO fires without losing true positives, and raises its mAP; R-CNN and
 // Fast R-CNN learn too; on crowded small digits YOLO finds almost nothing where R-CNN still finds
 // many. The spread beside each assertion is seeds 1-5 on a 2-core AMD EPYC, pure-Go backend
-// (CVLESSONS_DETECTION_SEEDS=5 go test -run TestRunDetectorsQuickSeeds -v -timeout 60m
-// ./lessons/detection). Speeds are not asserted here (a timed test fails on a busy machine):
+// (CVLESSONS_SEEDS=5 go test -run TestRunDetectorsQuick -v -timeout 60m ./lessons/detection; see
+// lessons.SeedsFromEnv). Speeds are not asserted here (a timed test fails on a busy machine):
 // TestCommittedRuns checks them on the recorded run. Skipped with -short (minutes on two cores).
 func TestRunDetectorsQuick(t *testing.T) {
 	if testing.Short() {
-		t.Skip("trains two detectors: minutes on two CPU cores")
+		t.Skip("trains three detectors: minutes on two CPU cores")
 	}
-	checkDetectorsQuick(t, 1)
-}
-
-// TestRunDetectorsQuickSeeds asserts TestRunDetectorsQuick's claims on seeds 1 to
-// $CVLESSONS_DETECTION_SEEDS (about two minutes a seed on two cores; skipped when unset): the run
-// behind the seed spreads written beside each assertion.
-func TestRunDetectorsQuickSeeds(t *testing.T) {
-	n, err := strconv.Atoi(os.Getenv("CVLESSONS_DETECTION_SEEDS"))
-	if err != nil || n < 1 {
-		t.Skip("set CVLESSONS_DETECTION_SEEDS=5 to check the quick preset's claims on seeds 1-5")
+	seeds, err := lessons.SeedsFromEnv()
+	if err != nil {
+		t.Fatal(err)
 	}
-	for seed := uint64(1); seed <= uint64(n); seed++ {
-		t.Run(fmt.Sprintf("seed%d", seed), func(t *testing.T) { checkDetectorsQuick(t, seed) })
+	for _, seed := range seeds {
+		t.Run(fmt.Sprintf("seed%d", seed), func(t *testing.T) { checkDetectorsQuick(t, uint64(seed)) })
 	}
 }
 
