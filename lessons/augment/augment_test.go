@@ -41,7 +41,8 @@ func TestAugmentedViews(t *testing.T) {
 	}
 }
 
-// minGain is the smallest validation-accuracy gain (fraction) the quick preset must show.
+// minGain is the smallest validation-accuracy gain (fraction) the quick preset must show (seeds
+// 1-5: +3.9 to +5.0 points).
 const minGain = 0.01
 
 // TestRunQuick runs the quick preset and checks the lesson's claims with margins, on seed 1 or on
@@ -85,7 +86,7 @@ func checkQuick(t *testing.T, seed uint64) {
 	}
 	// The lesson's claims, with margins (measured values are in the report and the README):
 	// the baseline over-fits its 500 images, and augmentation raises validation accuracy.
-	if r.Baseline.FinalTrainAccuracy < 0.97 {
+	if r.Baseline.FinalTrainAccuracy < 0.97 { // seeds 1-5: 100%
 		t.Errorf("baseline train accuracy %.3f, want >= 0.97 (memorised)", r.Baseline.FinalTrainAccuracy)
 	}
 	if r.Gain < minGain {
