@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # build-image.sh builds the classroom image (docker/Dockerfile) with buildah, without a Docker
-# engine, and checks it: one notebook executed inside the image as the non-root user, and the
+# engine, and checks it: one notebook executed inside the image as the non-root user, the backend
+# "cvlessons backend" reports (xla with BUILD_ARGS="--build-arg XLA=1", else go), and the
 # server refusing requests without its token. Needs root (buildah's vfs storage, debootstrap).
 #
 # The Debian base is made locally with debootstrap (no registry needed) and kept as
@@ -58,6 +59,13 @@ trap 'buildah rm "$ctr" >/dev/null 2>&1 || true' EXIT
 run() { buildah run --user student --env CVLESSONS_PRESET=quick "$ctr" -- "$@"; }
 [[ "$(run id -un)" == student ]] || die "the image does not run as the user \"student\""
 run bash -c 'cd ~/cvlessons && go run ./cmd/cvlessons doctor'
+# XLA=1 puts XLA's CPU plugin where go-xla finds it, so XLA is the image's default; otherwise the
+# pure-Go backend is. (doctor above has already started the chosen backend.)
+want=go
+[[ ! " ${BUILD_ARGS:-} " =~ [[:space:]=]XLA=1[[:space:]] ]] || want=xla
+got="$(run bash -c 'cd ~/cvlessons && go run ./cmd/cvlessons backend' | sed -n 's/^backend: //p')"
+[[ "${got%%:*}" == "$want" ]] || die "cvlessons backend in the image reports \"$got\", want $want (BUILD_ARGS: ${BUILD_ARGS:-none})"
+say "backend in the image: $got"
 run bash -c 'cd ~/cvlessons && scripts/run-notebooks.sh notebooks/00-welcome.ipynb'
 port=18888
 run bash -c "

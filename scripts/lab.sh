@@ -7,6 +7,15 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 "$ROOT/scripts/setup.sh"
 
+# Which backend the notebooks will train on, and why ($GOMLX_BACKEND reaches the kernel, so
+# "GOMLX_BACKEND=xla:cpu make lab" trains on XLA); "cvlessons doctor" says more.
+if choice="$(cd "$ROOT" && go run ./cmd/cvlessons backend 2>&1)"; then
+	say "$(sed -n 's/^backend: //p' <<<"$choice" | sed 's/^/backend: /') ($(sed -n 's/^reason:  //p' <<<"$choice"))"
+	say "$(sed -n 's/^xla:     /xla: /p' <<<"$choice")"
+else
+	say "backend: unknown, \"cvlessons backend\" failed: $(tail -n 1 <<<"$choice")"
+fi
+
 port="${PORT:-}"
 if [[ -z "$port" ]]; then
 	port="$(/usr/bin/python3 -c '

@@ -24,6 +24,8 @@ die() { printf '%scvlessons: error:%s %s\n' "$_r" "$_n" "$*" >&2; exit 1; }
 
 # A Go the course installed for this user comes first, then the usual places.
 CVLESSONS_GO_DIR="${CVLESSONS_GO_DIR:-$HOME/.local/share/cvlessons/go}"
+# The course's XLA CPU plugin (scripts/install-xla.sh): a folder go-xla does not search by itself.
+export CVLESSONS_XLA_DIR="${CVLESSONS_XLA_DIR:-$HOME/.local/share/cvlessons/xla}"
 for d in "$CVLESSONS_GO_DIR/bin" /usr/local/go/bin; do
 	if [[ -x "$d/go" && ":$PATH:" != *":$d:"* ]]; then PATH="$d:$PATH"; fi
 done

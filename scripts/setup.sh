@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # setup.sh installs what the course needs, skipping what is already there: Jupyter and a C
-# compiler (for cgo) from the OS packages, Go 1.26 when missing, GoNB with goimports and gopls, and GoNB's Jupyter kernel.
+# compiler (for cgo) from the OS packages, Go 1.26 when missing, GoNB with goimports and gopls, GoNB's Jupyter kernel,
+# and XLA's CPU plugin when PyPI is reachable (scripts/install-xla.sh; CVLESSONS_XLA=0 skips it).
 # It is safe to run again. Set CVLESSONS_QUIET=1 to print only what changes.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -93,3 +94,7 @@ if [[ -z "$spec" || ! -x "$spec" ]] ||
 	"$gobin/gonb" --install >/dev/null 2>&1 || die "\"gonb --install\" failed; run it by hand to see why"
 fi
 ok "GoNB kernel registered"
+
+# 6. XLA's CPU plugin for GoMLX's XLA backend, from a pinned PyPI wheel, into the course's own folder:
+# optional (one line says why when it cannot be had), and never the default backend.
+"$ROOT/scripts/install-xla.sh"

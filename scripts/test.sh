@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # test.sh is the course's whole test: it installs what is missing (quietly), then runs go vet,
-# go test and every notebook headless on the quick preset. "make test" and CI run exactly this.
-# All three run even when one fails, so one report shows every failure; the exit status is 1 then.
+# go test, every lesson's quick test again on GoMLX's XLA backend (when the XLA CPU plugin is
+# installed: scripts/install-xla.sh) and every notebook headless on the quick preset. "make test"
+# and CI run exactly this. All run even when one fails, so one report shows every failure; the exit
+# status is 1 then.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$ROOT"
 CVLESSONS_QUIET=1 "$ROOT/scripts/setup.sh"
@@ -10,6 +12,17 @@ say "go vet ./..."
 go vet ./... || failed+=("go vet")
 say "go test -timeout 30m ./..."
 go test -timeout 30m ./... || failed+=("go test")
+# The same claims on XLA: each lesson's quick test (and pkg/cnn's determinism test), one package at
+# a time. Their times on XLA are in docs/backend.md (XLA section); they decide what fits in CI.
+xla_packages=(./lessons/welcome ./lessons/metrics ./lessons/batchnorm ./lessons/augment ./lessons/resnet
+	./lessons/vgg ./lessons/detection ./lessons/transfer ./pkg/cnn)
+xla_tests='^(TestRunQuick|TestQuickRun|TestQuickPartA|TestRunDetectorsQuick|TestTrainIsBitIdentical)$'
+if [[ -f "$CVLESSONS_XLA_DIR/pjrt_c_api_cpu_plugin.so" ]]; then
+	say "the lessons' quick tests on XLA: GOMLX_BACKEND=xla:cpu go test -p 1 -run '$xla_tests' ${xla_packages[*]}"
+	GOMLX_BACKEND=xla:cpu go test -p 1 -timeout 40m -run "$xla_tests" "${xla_packages[@]}" || failed+=("go test on XLA")
+else
+	say "the lessons' quick tests on XLA: skipped, no XLA CPU plugin in $CVLESSONS_XLA_DIR (cvlessons doctor says why)"
+fi
 say "notebooks (preset ${CVLESSONS_PRESET:-quick})"
 "$ROOT/scripts/run-notebooks.sh" || failed+=("notebooks")
 ((${#failed[@]} == 0)) || die "failed: ${failed[*]} (see above)"

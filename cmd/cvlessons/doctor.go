@@ -27,6 +27,10 @@ backend that starts. Optional: the data sets and pretrained weights in the catal
 the catalogue knows instead), so a damaged or substituted file of the right size is reported;
 lessons that need a missing one say so when run.
 
+The backend line names the backend that starts and why; the xla line (optional) says whether the
+course's XLA CPU plugin is installed, where and which version, or why not. The pure-Go backend
+stays the default even when it is; GOMLX_BACKEND=xla:cpu trains on XLA (docs/backend.md).
+
 "make setup" (scripts/setup.sh) installs every required piece; "make lab" runs it too. Exit status
 1 when something required is missing.`,
 	run: runDoctor,
@@ -44,6 +48,8 @@ type doctorProbe struct {
 	kernelDirs func() []string
 	// backend starts the chosen backend, returning its description or an error.
 	backend func() (string, error)
+	// xlaPlugin looks for the course's XLA CPU plugin (nil: not checked).
+	xlaPlugin func() backend.XLAPlugin
 	// data lists the catalogue: name, whether it holds weights, where it was found, and whether
 	// its content checks out.
 	data func() []dataStatus
@@ -165,6 +171,9 @@ func doctorChecks(p doctorProbe) []doctorCheck {
 		be.detail = err.Error()
 	}
 	checks = append(checks, be)
+	if p.xlaPlugin != nil {
+		checks = append(checks, xlaPluginCheck(p.xlaPlugin()))
+	}
 
 	for _, d := range p.data() {
 		c := doctorCheck{name: d.name, ok: d.err == nil && len(d.bad) == 0, detail: d.dir, fix: "cvlessons data fetch " + d.name}
@@ -208,6 +217,19 @@ func catalogueStatus(entries []*datasets.Entry) []dataStatus {
 		out = append(out, d)
 	}
 	return out
+}
+
+// xlaPluginCheck reports the course's XLA CPU plugin: optional, since the pure-Go backend needs
+// nothing, and never the default.
+func xlaPluginCheck(x backend.XLAPlugin) doctorCheck {
+	c := doctorCheck{name: "xla", ok: x.Installed, detail: x.Summary() + "; the pure-Go backend stays the default",
+		fix: "scripts/setup.sh (downloads it from pypi.org), or, with github.com reachable, go-xla's installer: " +
+			"go run github.com/gomlx/go-xla/cmd/pjrt_installer@v0.1.4 -plugin=cpu -path=~/.local/lib/go-xla " +
+			"(go-xla searches there, so XLA becomes the default)"}
+	if !x.Installed {
+		c.detail = x.Summary() + "; the course runs on the pure-Go backend"
+	}
+	return c
 }
 
 // goAtLeast reports whether a "goMAJOR.MINOR[.PATCH]" version string (prereleases like "go1.27rc1"
@@ -268,7 +290,8 @@ func systemProbe() doctorProbe {
 			defer b.Finalize()
 			return fmt.Sprintf("%s (%s)", b.Name(), c.Reason), nil
 		},
-		data: func() []dataStatus { return catalogueStatus(datasets.Catalogue()) },
+		data:      func() []dataStatus { return catalogueStatus(datasets.Catalogue()) },
+		xlaPlugin: backend.CourseXLAPlugin,
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/cvlessons/cvlessons/datasets"
+	"github.com/cvlessons/cvlessons/pkg/backend"
 )
 
 // fakeProbe is a machine with everything present; cases remove pieces.
@@ -194,6 +195,40 @@ func TestDoctorFixesExist(t *testing.T) {
 			default: // a version lib.sh installs
 				if !strings.Contains(all, c) {
 					t.Errorf("scripts/lib.sh installs %s, which doctor's fixes do not name", c)
+				}
+			}
+		})
+	}
+}
+
+// TestDoctorXLAPlugin: the course's XLA CPU plugin is optional and reported either way: where it is,
+// which version, that the pure-Go backend stays the default; or why it is missing and both ways to
+// install it.
+func TestDoctorXLAPlugin(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		plugin backend.XLAPlugin
+		want   []string
+	}{
+		{"installed", backend.XLAPlugin{Dir: "/h/x", Path: "/h/x/pjrt_c_api_cpu_plugin.so", Installed: true, Version: "w==1 (PJRT C API 0.106)"},
+			[]string{"ok       xla            installed at /h/x/pjrt_c_api_cpu_plugin.so (w==1 (PJRT C API 0.106)); GOMLX_BACKEND=xla:cpu uses it",
+				"the pure-Go backend stays the default"}},
+		{"offline", backend.XLAPlugin{Dir: "/h/x", Path: "/h/x/pjrt_c_api_cpu_plugin.so", NotInstalled: "2026-01-02T03:04:05Z: pip could not download"},
+			[]string{"warn     xla            not installed in /h/x (last attempt 2026-01-02T03:04:05Z: pip could not download)",
+				"the course runs on the pure-Go backend", "fix: scripts/setup.sh", "pjrt_installer@v0.1.4"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			saved := probe
+			defer func() { probe = saved }()
+			probe = fakeProbe()
+			probe.xlaPlugin = func() backend.XLAPlugin { return tc.plugin }
+			var stdout, stderr bytes.Buffer
+			if code := run(&environment{stdout: &stdout, stderr: &stderr}, []string{"doctor"}); code != 0 {
+				t.Errorf("exit %d, want 0 (the plugin is optional); stderr %q", code, stderr.String())
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(stdout.String(), w) {
+					t.Errorf("stdout lacks %q:\n%s", w, stdout.String())
 				}
 			}
 		})

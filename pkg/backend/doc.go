@@ -1,11 +1,18 @@
 // Package backend chooses the GoMLX backend the course runs on and provides a pure-Go backend that
 // trains convolutional networks built from GoMLX's standard, unmodified layers.
 //
-// New picks the backend: $GOMLX_BACKEND when set (exactly as GoMLX documents it), else XLA when a
-// PJRT plugin is already installed locally (nothing is downloaded), else the pure-Go backend. It
-// logs one line saying which and why. Importing this package registers the pure-Go backend with
-// GoMLX under the name "go" (replacing plain simplego's registration), so GOMLX_BACKEND=go selects
-// it.
+// New picks the backend: $GOMLX_BACKEND when set (exactly as GoMLX documents it), else XLA when
+// go-xla finds a PJRT plugin already installed locally (nothing is downloaded), else the pure-Go
+// backend. It logs one line saying which and why. Importing this package registers the pure-Go
+// backend with GoMLX under the name "go" (replacing plain simplego's registration), so
+// GOMLX_BACKEND=go selects it.
+//
+// The course's XLA CPU plugin ([XLAPlugin]: scripts/setup.sh extracts it from a pinned PyPI wheel
+// into ~/.local/share/cvlessons/xla) sits where go-xla does not look, so it never becomes the
+// default: seeded runs on XLA start from other initial weights than the recorded ones (XLA draws
+// random bits with Philox, the pure-Go backend with PCG), and XLA was not faster on the course's
+// small nets. GOMLX_BACKEND=xla:cpu (or xla) loads it by path when go-xla finds no CPU plugin of its own
+// and $PJRT_PLUGIN_LIBRARY_PATH is unset.
 //
 // # How the pure-Go backend works
 //
