@@ -6,9 +6,8 @@
 //	go run ./bench/nms                 # 10,000 boxes, threshold 0.5
 //	go run ./bench/nms -n 1000 -reps 50
 //
-// The scene: n boxes with top-left corners uniform in [0, 1000)², sides uniform in [10, 100], scores
-// uniform in [0, 1), from math/rand/v2's PCG seeded with (seed, n), the recipe of pkg/detect's
-// benchmarks. The boxes are written to a temporary file that bench/nms/torchvision_nms.py reads with
+// The scene is detection.RandomBoxes(n, seed), the boxes notebook 07 times NMS on: top-left corners
+// uniform in [0, 1000)², sides uniform in [10, 100), scores uniform in [0, 1). The boxes are written to a temporary file that bench/nms/torchvision_nms.py reads with
 // Debian's /usr/bin/python3 (python3-torchvision); pass -python "" to time Go only.
 package main
 
@@ -17,7 +16,6 @@ import (
 	"flag"
 	"fmt"
 	"math"
-	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -26,6 +24,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cvlessons/cvlessons/lessons/detection"
 	"github.com/cvlessons/cvlessons/pkg/detect"
 )
 
@@ -42,23 +41,8 @@ func main() {
 	}
 }
 
-func scene(n int, seed uint64) ([]detect.Box, []float32) {
-	r := rand.New(rand.NewPCG(seed, uint64(n)))
-	boxes := make([]detect.Box, n)
-	for i := range boxes {
-		x, y := r.Float32()*1000, r.Float32()*1000
-		w, h := 10+r.Float32()*90, 10+r.Float32()*90
-		boxes[i] = detect.Box{X1: x, Y1: y, X2: x + w, Y2: y + h}
-	}
-	scores := make([]float32, n)
-	for i := range scores {
-		scores[i] = r.Float32()
-	}
-	return boxes, scores
-}
-
 func run(n int, seed uint64, t float32, reps int, python string) error {
-	boxes, scores := scene(n, seed)
+	boxes, scores := detection.RandomBoxes(n, seed)
 	var keep []int
 	times := make([]time.Duration, reps)
 	for i := range times {

@@ -2,11 +2,10 @@ package augment
 
 import (
 	"encoding/json"
-	"fmt"
 	"os"
 	"testing"
 
-	"github.com/cvlessons/cvlessons/lessons"
+	"github.com/cvlessons/cvlessons/lessons/lessontest"
 )
 
 func TestAugmentedViews(t *testing.T) {
@@ -46,19 +45,13 @@ func TestAugmentedViews(t *testing.T) {
 const minGain = 0.01
 
 // TestRunQuick runs the quick preset and checks the lesson's claims with margins, on seed 1 or on
-// seeds 1 to $CVLESSONS_SEEDS (lessons.SeedsFromEnv): the spreads beside the assertions are seeds
+// seeds 1 to $CVLESSONS_SEEDS (lessontest.RunSeeds): the spreads beside the assertions are seeds
 // 1-5 on a 2-core AMD EPYC, pure-Go backend.
 func TestRunQuick(t *testing.T) {
 	if testing.Short() {
 		t.Skip("trains two CNNs (a few minutes on two CPU cores)")
 	}
-	seeds, err := lessons.SeedsFromEnv()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, seed := range seeds {
-		t.Run(fmt.Sprintf("seed%d", seed), func(t *testing.T) { checkQuick(t, uint64(seed)) })
-	}
+	lessontest.RunSeeds(t, func(t *testing.T, seed int) { checkQuick(t, uint64(seed)) })
 }
 
 func checkQuick(t *testing.T, seed uint64) {

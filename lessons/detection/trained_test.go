@@ -1,12 +1,11 @@
 package detection
 
 import (
-	"fmt"
 	"os"
 	"testing"
 
 	"github.com/cvlessons/cvlessons/datasets"
-	"github.com/cvlessons/cvlessons/lessons"
+	"github.com/cvlessons/cvlessons/lessons/lessontest"
 )
 
 // yoloQuickFloor is the stated mAP@0.5 the quick preset's YOLO must reach on the validation split
@@ -19,19 +18,13 @@ const yoloQuickFloor = 0.4
 // Fast R-CNN learn too; on crowded small digits YOLO finds almost nothing where R-CNN still finds
 // many. The spread beside each assertion is seeds 1-5 on a 2-core AMD EPYC, pure-Go backend
 // (CVLESSONS_SEEDS=5 go test -run TestRunDetectorsQuick -v -timeout 60m ./lessons/detection; see
-// lessons.SeedsFromEnv). Speeds are not asserted here (a timed test fails on a busy machine):
+// lessontest.RunSeeds). Speeds are not asserted here (a timed test fails on a busy machine):
 // TestCommittedRuns checks them on the recorded run. Skipped with -short (minutes on two cores).
 func TestRunDetectorsQuick(t *testing.T) {
 	if testing.Short() {
 		t.Skip("trains three detectors: minutes on two CPU cores")
 	}
-	seeds, err := lessons.SeedsFromEnv()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, seed := range seeds {
-		t.Run(fmt.Sprintf("seed%d", seed), func(t *testing.T) { checkDetectorsQuick(t, uint64(seed)) })
-	}
+	lessontest.RunSeeds(t, func(t *testing.T, seed int) { checkDetectorsQuick(t, uint64(seed)) })
 }
 
 // checkDetectorsQuick trains the quick preset with every model seeded by seed and checks the claims.

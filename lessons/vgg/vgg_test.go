@@ -1,11 +1,10 @@
 package vgg
 
 import (
-	"fmt"
 	"os"
 	"testing"
 
-	"github.com/cvlessons/cvlessons/lessons"
+	"github.com/cvlessons/cvlessons/lessons/lessontest"
 	"github.com/cvlessons/cvlessons/pkg/backend"
 	"github.com/cvlessons/cvlessons/pkg/cnn"
 )
@@ -89,19 +88,13 @@ func TestModelDepth(t *testing.T) {
 }
 
 // TestQuickRun runs the quick preset and checks the lesson's claims with margins, on seed 1 or on
-// seeds 1 to $CVLESSONS_SEEDS (lessons.SeedsFromEnv): the spreads beside the assertions are seeds
+// seeds 1 to $CVLESSONS_SEEDS (lessontest.RunSeeds): the spreads beside the assertions are seeds
 // 1-5 on a 2-core AMD EPYC, pure-Go backend.
 func TestQuickRun(t *testing.T) {
 	if testing.Short() {
 		t.Skip("trains three networks")
 	}
-	seeds, err := lessons.SeedsFromEnv()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, seed := range seeds {
-		t.Run(fmt.Sprintf("seed%d", seed), func(t *testing.T) { checkQuick(t, int64(seed)) })
-	}
+	lessontest.RunSeeds(t, func(t *testing.T, seed int) { checkQuick(t, int64(seed)) })
 }
 
 func checkQuick(t *testing.T, seed int64) {
