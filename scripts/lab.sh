@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # lab.sh installs what is missing (setup.sh) and opens the course: a Jupyter Notebook server on
 # 127.0.0.1 with a fresh token, serving notebooks/. Environment: PORT (default 8888 or the next
-# free one), CVLESSONS_PRESET (quick or full; unset means full), CVLESSONS_ONLINE=1 (let notebooks
-# download Go modules; by default they use only what the set-up installed, see offline_go_env).
+# free one), CVLESSONS_PRESET (class, quick or full; unset means class: a notebook within 10
+# minutes), CVLESSONS_ONLINE=1 (let notebooks download Go modules; by default they use only what
+# the set-up installed, see offline_go_env).
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 "$ROOT/scripts/setup.sh"
@@ -40,7 +41,7 @@ args=(notebook --no-browser --ip=127.0.0.1 --port="$port" --port-retries=0
 [[ "$(id -u)" != 0 ]] || args+=(--allow-root)
 
 url="http://127.0.0.1:$port/tree?token=$token"
-say "starting Jupyter on the GoNB kernel (preset: ${CVLESSONS_PRESET:-full}); stop it with Ctrl+C"
+say "starting Jupyter on the GoNB kernel (preset: ${CVLESSONS_PRESET:-class}); stop it with Ctrl+C"
 say "open the course at: $url"
 say "start with 00-welcome.ipynb; from another machine, tunnel the port: ssh -L $port:127.0.0.1:$port THIS-HOST"
 cd "$ROOT/notebooks"

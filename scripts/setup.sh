@@ -108,7 +108,7 @@ if [[ "${CVLESSONS_WEIGHTS:-1}" != 0 ]]; then
 	(cd "$ROOT" && go build -o "$cvl/cvlessons" ./cmd/cvlessons) || die "could not build cmd/cvlessons (see above)"
 	for entry in efficientnet-lite0-imagenet hymenoptera; do
 		if log="$("$cvl/cvlessons" data fetch "$entry" 2>&1)"; then
-			ok "$entry: $(tail -n 1 <<<"$log")"
+			ok "$(tail -n 1 <<<"$log")"
 		else
 			say "$entry not available (offline?): notebook 04's recipe will say so; later, online: cvlessons data fetch $entry ($(tail -n 1 <<<"$log"))"
 		fi
