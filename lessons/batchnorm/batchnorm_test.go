@@ -4,14 +4,22 @@ import (
 	"math"
 	"os"
 	"testing"
+
+	"github.com/cvlessons/cvlessons/lessons/lessontest"
 )
 
-// TestQuickRun runs the quick preset and checks the lesson's claims with margins.
+// TestQuickRun runs the quick preset and checks the lesson's claims with margins, on seed 1 or on
+// seeds 1 to $CVLESSONS_SEEDS (lessontest.RunSeeds).
 func TestQuickRun(t *testing.T) {
 	if testing.Short() {
 		t.Skip("trains four networks")
 	}
+	lessontest.RunSeeds(t, func(t *testing.T, seed int) { checkQuick(t, int64(seed)) })
+}
+
+func checkQuick(t *testing.T, seed int64) {
 	cfg := Quick()
+	cfg.Seed = seed
 	if os.Getenv("CVLESSONS_TEST_VERBOSE") != "" {
 		cfg.Progress = os.Stderr
 	}

@@ -5,6 +5,8 @@ import (
 	"math"
 	"strings"
 	"testing"
+
+	"github.com/cvlessons/cvlessons/lessons/lessontest"
 )
 
 // TestQuickPartA runs the quick preset and checks what held on every seed measured (seeds 1-5 of
@@ -13,12 +15,17 @@ import (
 // network beats training from scratch by a clear margin (mean gain over the 6 subsets +2.4 to +7.2
 // points), and over the whole curve it gains on average (+1.2 to +4.0). With 20 per class the frozen
 // backbone no longer helps (-0.5 to -1.9 points). Every arm learns the target, and the frozen arm
-// trains only the head.
+// trains only the head. Seed 1, or seeds 1 to $CVLESSONS_SEEDS (lessontest.RunSeeds).
 func TestQuickPartA(t *testing.T) {
 	if testing.Short() {
 		t.Skip("trains a few dozen small CNNs")
 	}
+	lessontest.RunSeeds(t, func(t *testing.T, seed int) { checkQuickPartA(t, int64(seed)) })
+}
+
+func checkQuickPartA(t *testing.T, seed int64) {
 	cfg := Quick()
+	cfg.Seed = seed
 	r, err := Run(cfg)
 	if err != nil {
 		t.Fatal(err)
