@@ -182,3 +182,97 @@ func ExampleCheckCrossEntropy() {
 	// CrossEntropy: not yet: case 4: CrossEntropy([1000 0], 1) = +Inf, want 1000
 	//   hint: subtract the largest logit before exp (log-sum-exp): exp(1000) overflows to +Inf and exp(-1000) underflows to 0
 }
+
+func ExampleCheckStackWeights() {
+	// n 3x3 convolutions against the one (2n+1)x(2n+1) convolution that sees as much.
+	weights := func(n, channels int) (stack, single int) {
+		k := 2*n + 1
+		return n * 3 * 3 * channels * channels, k * k * channels * channels
+	}
+	fmt.Println(exercise.CheckStackWeights(weights))
+	// Output:
+	// StackWeights: all 40 cases pass
+}
+
+func ExampleCheckConvOutput() {
+	// Rounding up instead of down.
+	size := func(n, kernel, stride, padding int) int {
+		return (n+2*padding-kernel+stride-1)/stride + 1
+	}
+	fmt.Println(exercise.CheckConvOutput(size))
+	// Output:
+	// ConvOutput: not yet: case 3: ConvOutput(size=224, kernel=7, stride=2, padding=3) = 113, want 112
+	//   hint: round down: a window that would hang over the padded input is not used, ⌊(n + 2p − k)/s⌋ + 1 (rounding up is PyTorch's ceil_mode=True, an option of pooling only)
+}
+
+func ExampleCheckBatchNormEval() {
+	stub := func(x [][]float32, mean, variance, gamma, beta []float32, eps float32) [][]float32 {
+		// TODO: your code
+		return nil
+	}
+	fmt.Println(exercise.CheckBatchNormEval(stub))
+	// Output:
+	// BatchNormEval: not yet: case 1: BatchNormEval(x=[[1 10] [3 20]], mean=[2 15], variance=[1 25], gamma=[1 1], beta=[0 0], eps=1e-05) = [] (0 rows), want [[-1 -1] [1 1]] (2 rows)
+}
+
+func ExampleCheckSoftmax() {
+	// The textbook formula, without subtracting the largest logit.
+	naive := func(logits []float64) []float64 {
+		p, sum := make([]float64, len(logits)), 0.0
+		for k, z := range logits {
+			p[k] = math.Exp(z)
+			sum += p[k]
+		}
+		for k := range p {
+			p[k] /= sum
+		}
+		return p
+	}
+	fmt.Println(exercise.CheckSoftmax(naive))
+	// Output:
+	// Softmax: not yet: case 4: Softmax([1000 0]) = [NaN 0], want [1 0] (element 0 differs)
+	//   hint: subtract the largest logit before exp (log-sum-exp): exp(1000) overflows to +Inf and exp(-1000) underflows to 0 (then ∞/∞ is NaN)
+}
+
+func ExampleCheckFlipBox() {
+	// Each corner mirrored on its own: the box comes out inside out.
+	flip := func(box detect.Box, width, height int) detect.Box {
+		w := float32(width)
+		return detect.Box{X1: w - box.X1, Y1: box.Y1, X2: w - box.X2, Y2: box.Y2}
+	}
+	fmt.Println(exercise.CheckFlipBox(flip))
+	// Output:
+	// FlipBox: not yet: case 1: FlipBox({10 20 40 60}, 100x80) = {90 20 60 60}, want {60 20 90 60}
+	//   hint: the mirror swaps the edges: the old right edge becomes the new left one, X1' = width − X2 and X2' = width − X1 (width − X1 is larger than width − X2)
+}
+
+func ExampleCheckMacroF1() {
+	// The share of the diagonal is the accuracy, not the macro F1.
+	accuracy := func(cm [][]int) float64 {
+		correct, total := 0, 0
+		for i, row := range cm {
+			for j, n := range row {
+				total += n
+				if i == j {
+					correct += n
+				}
+			}
+		}
+		return float64(correct) / float64(total)
+	}
+	fmt.Println(exercise.CheckMacroF1(accuracy))
+	// Output:
+	// MacroF1: not yet: case 1: MacroF1([[1 1] [0 2]]) = 0.75, want 0.733333
+	//   hint: this is the accuracy (the micro average): macro F1 computes F1 for every class and averages the classes' F1 with equal weight
+}
+
+func ExampleCheckYOLOBox() {
+	decode := func(t exercise.YOLOTarget, s int, width, height float32) detect.Box {
+		cx := (float32(t.Col) + t.X) * width / float32(s)
+		cy := (float32(t.Row) + t.Y) * height / float32(s)
+		return detect.FromCXCYWH(cx, cy, t.SqrtW*t.SqrtW*width, t.SqrtH*t.SqrtH*height)
+	}
+	fmt.Println(exercise.CheckYOLOBox(decode))
+	// Output:
+	// YOLOBox: all 40 cases pass
+}

@@ -45,6 +45,26 @@ var checks = []struct {
 		func() Result { return CheckReceptiveField(func([]Layer) int { return 0 }) }},
 	{"CrossEntropy", func() Result { return CheckCrossEntropy(solveCrossEntropy) },
 		func() Result { return CheckCrossEntropy(func([]float64, int) float64 { return 0 }) }},
+	{"StackWeights", func() Result { return CheckStackWeights(solveStackWeights) },
+		func() Result { return CheckStackWeights(func(int, int) (int, int) { return 0, 0 }) }},
+	{"ConvOutput", func() Result { return CheckConvOutput(solveConvOutput) },
+		func() Result { return CheckConvOutput(func(int, int, int, int) int { return 0 }) }},
+	{"BatchNormEval", func() Result { return CheckBatchNormEval(solveBatchNormEval) },
+		func() Result {
+			return CheckBatchNormEval(func([][]float32, []float32, []float32, []float32, []float32, float32) [][]float32 {
+				return nil
+			})
+		}},
+	{"Softmax", func() Result { return CheckSoftmax(solveSoftmax) },
+		func() Result { return CheckSoftmax(func([]float64) []float64 { return nil }) }},
+	{"FlipBox", func() Result { return CheckFlipBox(solveFlipBox) },
+		func() Result { return CheckFlipBox(func(detect.Box, int, int) detect.Box { return detect.Box{} }) }},
+	{"MacroF1", func() Result { return CheckMacroF1(solveMacroF1) },
+		func() Result { return CheckMacroF1(func([][]int) float64 { return 0 }) }},
+	{"YOLOBox", func() Result { return CheckYOLOBox(solveYOLOBox) },
+		func() Result {
+			return CheckYOLOBox(func(YOLOTarget, int, float32, float32) detect.Box { return detect.Box{} })
+		}},
 }
 
 func TestSolutionsPass(t *testing.T) {
@@ -135,6 +155,35 @@ func TestWrongAnswersMessages(t *testing.T) {
 		{"cross-entropy overflowing", CheckCrossEntropy(func(z []float64, label int) float64 {
 			return crossEntropyVariant(crossEntropyCase{z, label}, false)
 		}), "case 4: CrossEntropy([1000 0], 1) = +Inf, want 1000", "log-sum-exp"},
+		{"stack weights counting C once", CheckStackWeights(func(n, c int) (int, int) { return 9 * n * c, (2*n + 1) * (2*n + 1) * c }),
+			"case 3: StackWeights(n=2, C=64) = (stack 1152, single 1600), want (stack 73728, single 102400)", "3·3·C·C"},
+		{"stack weights with a 3n kernel", CheckStackWeights(func(n, c int) (int, int) { return 9 * n * c * c, 9 * n * n * c * c }),
+			"case 1: StackWeights(n=2, C=1) = (stack 18, single 36), want (stack 18, single 25)", "(2n+1)x(2n+1)"},
+		{"conv output rounded up", CheckConvOutput(func(n, k, s, p int) int {
+			return int(math.Ceil(float64(n+2*p-k)/float64(s))) + 1
+		}), "case 3: ConvOutput(size=224, kernel=7, stride=2, padding=3) = 113, want 112", "round down"},
+		{"conv output padded once", CheckConvOutput(func(n, k, s, p int) int { return (n+p-k)/s + 1 }),
+			"case 1: ConvOutput(size=32, kernel=5, stride=1, padding=2) = 30, want 32", "both sides"},
+		{"batch norm eval with the batch's statistics", CheckBatchNormEval(func(x [][]float32, _, _, g, b []float32, eps float32) [][]float32 {
+			return solveBatchNorm(x, g, b, eps)
+		}), "case 2: BatchNormEval(x=[[2 15] [5 14]], mean=[2 15], variance=[1 25], gamma=[1 1], beta=[0 0], eps=1e-05) = [[-1 1] [1 -1]], want [[0 0] [3 -0.2]] (row 0 differs)",
+			"running mean and variance"},
+		{"softmax overflowing", CheckSoftmax(func(z []float64) []float64 { return softmaxVariant(z, false) }),
+			"case 4: Softmax([1000 0]) = [NaN 0], want [1 0] (element 0 differs)", "subtract the largest logit"},
+		{"flip without swapping the edges", CheckFlipBox(func(b detect.Box, w, h int) detect.Box {
+			return detect.Box{X1: float32(w) - b.X1, Y1: b.Y1, X2: float32(w) - b.X2, Y2: b.Y2}
+		}), "case 1: FlipBox({10 20 40 60}, 100x80) = {90 20 60 60}, want {60 20 90 60}", "swaps the edges"},
+		{"flip of pixel indices", CheckFlipBox(func(b detect.Box, w, h int) detect.Box {
+			return detect.Box{X1: float32(w-1) - b.X2, Y1: b.Y1, X2: float32(w-1) - b.X1, Y2: b.Y2}
+		}), "case 1: FlipBox({10 20 40 60}, 100x80) = {59 20 89 60}, want {60 20 90 60}", "width − x"},
+		{"macro F1 as accuracy", CheckMacroF1(func(cm [][]int) float64 { return macroF1Reference(cm, metrics.Micro) }),
+			"case 1: MacroF1([[1 1] [0 2]]) = 0.75, want 0.733333", "accuracy"},
+		{"macro F1 skipping undefined classes", CheckMacroF1(macroF1SkipUndefined),
+			"case 3: MacroF1([[5 0 0] [0 5 0] [1 1 0]]) = 0.909091, want 0.606061", "still counts in the mean"},
+		{"YOLO box without squaring", CheckYOLOBox(func(t YOLOTarget, s int, w, h float32) detect.Box {
+			return yoloBoxVariant(yoloBoxCase{t, s, w, h}, yoloBoxMistakes{noSquare: true})
+		}), "case 1: YOLOBox({Row:4 Col:1 X:0.5625 Y:0.6875 SqrtW:0.377964 SqrtH:0.534522}, S=7, 448x448) = {15.33596 180.26697 184.66403 419.73303}, want {68 236 132 364}",
+			"square roots"},
 	} {
 		r := tc.result
 		if r.OK() || r.Failure != tc.failure {
@@ -161,6 +210,13 @@ func TestMistakesFail(t *testing.T) {
 	mistakesFail(t, yoloSpec, yoloCases())
 	mistakesFail(t, receptiveSpec, receptiveCases())
 	mistakesFail(t, crossEntropySpec, crossEntropyCases())
+	mistakesFail(t, stackWeightsSpec, stackWeightsCases())
+	mistakesFail(t, convOutputSpec, convOutputCases())
+	mistakesFail(t, batchNormEvalSpec, batchNormEvalCases())
+	mistakesFail(t, softmaxSpec, softmaxCases())
+	mistakesFail(t, flipBoxSpec, flipBoxCases())
+	mistakesFail(t, macroF1Spec, macroF1Cases())
+	mistakesFail(t, yoloBoxSpec, yoloBoxCases())
 }
 
 func mistakesFail[In, Out any](t *testing.T, s spec[In, Out], cases []In) {
@@ -246,6 +302,69 @@ func TestReferencesByHand(t *testing.T) {
 			t.Errorf("%s: reference%s (by hand)", tc.name, d)
 		}
 	}
+	for _, tc := range []struct {
+		name      string
+		got, want any
+	}{
+		{"StackWeights case 1: 18C² vs 25C²", stackWeightsSpec.want(stackWeightsCases()[0]), [2]int{18, 25}},
+		{"StackWeights case 2: 27C² vs 49C²", stackWeightsSpec.want(stackWeightsCases()[1]), [2]int{27, 49}},
+		{"StackWeights case 3: C = 64", stackWeightsSpec.want(stackWeightsCases()[2]), [2]int{18 * 64 * 64, 25 * 64 * 64}},
+		{"ConvOutput case 1: same 5x5", convOutputSpec.want(convOutputCases()[0]), 32},
+		{"ConvOutput case 3: ResNet's stem", convOutputSpec.want(convOutputCases()[2]), 112},
+		{"ConvOutput case 5: ResNet's pooling", convOutputSpec.want(convOutputCases()[4]), 56},
+		{"ConvOutput case 6: 1x1 stride 2", convOutputSpec.want(convOutputCases()[5]), 28},
+		{"ConvOutput case 8: odd pooling", convOutputSpec.want(convOutputCases()[7]), 3},
+		{"FlipBox case 1", flipBoxSpec.want(flipBoxCases()[0]), detect.Box{X1: 60, Y1: 20, X2: 90, Y2: 60}},
+		{"FlipBox case 2: to the right edge", flipBoxSpec.want(flipBoxCases()[1]), detect.Box{X1: 22, Y1: 0, X2: 32, Y2: 10}},
+		{"FlipBox case 3: full width", flipBoxSpec.want(flipBoxCases()[2]), detect.Box{X1: 0, Y1: 5, X2: 64, Y2: 9}},
+		{"FlipBox case 4: centred", flipBoxSpec.want(flipBoxCases()[3]), detect.Box{X1: 12, Y1: 3, X2: 20, Y2: 7}},
+		{"FlipBox case 5: half pixels", flipBoxSpec.want(flipBoxCases()[4]), detect.Box{X1: 3.5, Y1: 1, X2: 4.5, Y2: 2}},
+	} {
+		if !reflect.DeepEqual(tc.got, tc.want) {
+			t.Errorf("%s: reference = %v, want %v (by hand)", tc.name, tc.got, tc.want)
+		}
+	}
+	for _, tc := range []struct {
+		name      string
+		got, want float64
+	}{
+		{"MacroF1 case 1", macroF1Spec.want(macroF1Cases()[0]), (2.0/3 + 0.8) / 2},
+		{"MacroF1 case 2", macroF1Spec.want(macroF1Cases()[1]), (0.8 + 0.4 + 2.0/3) / 3},
+		{"MacroF1 case 3: never predicted", macroF1Spec.want(macroF1Cases()[2]), (10.0/11 + 10.0/11 + 0) / 3},
+		{"MacroF1 case 4: no samples", macroF1Spec.want(macroF1Cases()[3]), (0.75 + 0 + 0.75) / 3},
+		{"MacroF1 case 5: perfect", macroF1Spec.want(macroF1Cases()[4]), 1},
+		{"MacroF1 case 6: imbalanced", macroF1Spec.want(macroF1Cases()[5]), (180.0/189 + 0.2/1.1) / 2},
+	} {
+		if math.Abs(tc.got-tc.want) > 1e-12 {
+			t.Errorf("%s: reference = %v, want %v (by hand)", tc.name, tc.got, tc.want)
+		}
+	}
+	for _, tc := range []struct {
+		name      string
+		got, want []float64
+	}{
+		{"Softmax case 1", softmaxSpec.want(softmaxCases()[0]), []float64{0.5, 0.5}},
+		{"Softmax case 3: odds 3 to 1", softmaxSpec.want(softmaxCases()[2]), []float64{0.75, 0.25}},
+		{"Softmax case 4: large logits", softmaxSpec.want(softmaxCases()[3]), []float64{1, 0}},
+		{"Softmax case 5: a third each", softmaxSpec.want(softmaxCases()[4]), []float64{1.0 / 3, 1.0 / 3, 1.0 / 3}},
+	} {
+		if d := diffFloats(tc.got, tc.want, 1e-12); d != "" {
+			t.Errorf("%s: reference%s (by hand)", tc.name, d)
+		}
+	}
+	for i, tc := range []struct {
+		name string
+		want [][]float32
+	}{
+		{"BatchNormEval case 1", [][]float32{{-1, -1}, {1, 1}}},
+		{"BatchNormEval case 2: other statistics", [][]float32{{0, 0}, {3, -0.2}}},
+		{"BatchNormEval case 3: one sample", [][]float32{{2.5}}},
+		{"BatchNormEval case 4: large eps", [][]float32{{3}, {-1}}},
+	} {
+		if d := batchNormEvalSpec.diff(batchNormEvalSpec.want(batchNormEvalCases()[i]), tc.want); d != "" {
+			t.Errorf("%s: reference%s (by hand, up to eps)", tc.name, d)
+		}
+	}
 	bn := batchNormSpec.want(batchNormCases()[0])
 	if d := diffFloats(bn[0], []float32{-1, -1}, 1e-5) + diffFloats(bn[1], []float32{1, 1}, 1e-5); d != "" {
 		t.Errorf("BatchNorm case 1: reference = %v, want [[-1 -1] [1 1]] (by hand, up to eps)", bn)
@@ -256,6 +375,34 @@ func TestReferencesByHand(t *testing.T) {
 	}
 }
 
+// The YOLOBox reference inverts detect.YOLOGrid.Encode: every case decodes to the box its target was
+// made from (CheckYOLOTarget's case at the same index).
+func TestYOLOBoxInvertsEncode(t *testing.T) {
+	boxes, targets := yoloCases(), yoloBoxCases()
+	for i := range boxes {
+		if d := yoloBoxSpec.diff(yoloBoxSpec.want(targets[i]), boxes[i].box); d != "" {
+			t.Errorf("case %d: the decoded target%s", i+1, d)
+		}
+	}
+}
+
+// Softmax probabilities are positive (for logits in [-5, 5]) and sum to 1, and they are
+// exp(-CrossEntropy) of each label.
+func TestSoftmaxProperties(t *testing.T) {
+	for i, c := range softmaxCases() {
+		p, sum := softmaxSpec.want(c), 0.0
+		for k, v := range p {
+			sum += v
+			if ce := crossEntropyVariant(crossEntropyCase{c, k}, true); math.Abs(v-math.Exp(-ce)) > 1e-12 {
+				t.Errorf("case %d: Softmax[%d] = %v, want exp(-CrossEntropy) = %v", i+1, k, v, math.Exp(-ce))
+			}
+		}
+		if math.Abs(sum-1) > 1e-12 {
+			t.Errorf("case %d: the probabilities sum to %v, want 1", i+1, sum)
+		}
+	}
+}
+
 // The cases are the same on every call (a fixed seed), so every student sees the same case numbers.
 func TestCasesAreFixed(t *testing.T) {
 	for name, pair := range map[string][2]any{
@@ -263,6 +410,10 @@ func TestCasesAreFixed(t *testing.T) {
 		"Residual": {residualCases(), residualCases()}, "BatchNorm": {batchNormCases(), batchNormCases()},
 		"CutMixLabel": {cutMixCases(), cutMixCases()}, "AP": {apCases(), apCases()}, "YOLOTarget": {yoloCases(), yoloCases()},
 		"ReceptiveField": {receptiveCases(), receptiveCases()}, "CrossEntropy": {crossEntropyCases(), crossEntropyCases()},
+		"StackWeights": {stackWeightsCases(), stackWeightsCases()}, "ConvOutput": {convOutputCases(), convOutputCases()},
+		"BatchNormEval": {batchNormEvalCases(), batchNormEvalCases()}, "Softmax": {softmaxCases(), softmaxCases()},
+		"FlipBox": {flipBoxCases(), flipBoxCases()}, "MacroF1": {macroF1Cases(), macroF1Cases()},
+		"YOLOBox": {yoloBoxCases(), yoloBoxCases()},
 	} {
 		if !reflect.DeepEqual(pair[0], pair[1]) {
 			t.Errorf("%s: two calls gave different cases", name)

@@ -173,3 +173,71 @@ func solveCrossEntropy(logits []float64, label int) float64 {
 	}
 	return -(logits[label] - m - math.Log(sum))
 }
+
+func solveStackWeights(n, channels int) (stack, single int) {
+	k := 2*n + 1
+	return n * 3 * 3 * channels * channels, k * k * channels * channels
+}
+
+func solveConvOutput(size, kernel, stride, padding int) int {
+	return (size+2*padding-kernel)/stride + 1
+}
+
+func solveBatchNormEval(x [][]float32, mean, variance, gamma, beta []float32, eps float32) [][]float32 {
+	y := make([][]float32, len(x))
+	for i := range x {
+		y[i] = make([]float32, len(x[i]))
+		for c := range x[i] {
+			y[i][c] = gamma[c]*(x[i][c]-mean[c])/float32(math.Sqrt(float64(variance[c]+eps))) + beta[c]
+		}
+	}
+	return y
+}
+
+func solveSoftmax(logits []float64) []float64 {
+	m := slices.Max(logits)
+	p := make([]float64, len(logits))
+	sum := 0.0
+	for k, z := range logits {
+		p[k] = math.Exp(z - m)
+		sum += p[k]
+	}
+	for k := range p {
+		p[k] /= sum
+	}
+	return p
+}
+
+func solveFlipBox(b detect.Box, width, height int) detect.Box {
+	w := float32(width)
+	return detect.Box{X1: w - b.X2, Y1: b.Y1, X2: w - b.X1, Y2: b.Y2}
+}
+
+func solveMacroF1(cm [][]int) float64 {
+	sum := 0.0
+	for k := range cm {
+		tp, predicted, actual := cm[k][k], 0, 0
+		for i := range cm {
+			predicted += cm[i][k]
+			actual += cm[k][i]
+		}
+		var p, r float64
+		if predicted > 0 {
+			p = float64(tp) / float64(predicted)
+		}
+		if actual > 0 {
+			r = float64(tp) / float64(actual)
+		}
+		if p+r > 0 {
+			sum += 2 * p * r / (p + r)
+		}
+	}
+	return sum / float64(len(cm))
+}
+
+func solveYOLOBox(t YOLOTarget, s int, width, height float32) detect.Box {
+	cellW, cellH := width/float32(s), height/float32(s)
+	cx, cy := (float32(t.Col)+t.X)*cellW, (float32(t.Row)+t.Y)*cellH
+	w, h := t.SqrtW*t.SqrtW*width, t.SqrtH*t.SqrtH*height
+	return detect.Box{X1: cx - w/2, Y1: cy - h/2, X2: cx + w/2, Y2: cy + h/2}
+}
