@@ -14,23 +14,25 @@
 // cases (hand-picked ones first, for the conventions and edge cases, then random ones from a fixed seed,
 // so every run and every student sees the same cases), and a Check function:
 //
-//	CheckStackWeights    notebook 01  weights of n 3x3 convolutions vs one (2n+1)x(2n+1)
-//	CheckReceptiveField  notebook 01  a stack of convolutions and poolings
-//	CheckConvOutput      notebook 02  a convolution's output size, ⌊(n + 2p − k)/s⌋ + 1
-//	CheckResidual        notebook 02  y = relu(W2·relu(W1·x) + x)
-//	CheckBatchNorm       notebook 03  training-mode batch normalization
-//	CheckBatchNormEval   notebook 03  evaluation-mode batch normalization (running statistics)
-//	CheckCrossEntropy    notebook 04  softmax cross-entropy of logits
-//	CheckSoftmax         notebook 04  class probabilities of logits
-//	CheckFlipBox         notebook 05  a box after a horizontal flip
-//	CheckCutMixLabel     notebook 05  the mixed label of CutMix
-//	CheckBinaryScores    notebook 06  confusion matrix, precision, recall, F1
-//	CheckMacroF1         notebook 06  macro-averaged F1 of a multi-class confusion matrix
-//	CheckIoU             notebook 07  intersection over union of two boxes
-//	CheckNMS             notebook 07  greedy non-maximum suppression
-//	CheckAP              notebook 07  all-point average precision from a PR curve
-//	CheckYOLOTarget      notebook 08  YOLO v1's training target for one box
-//	CheckYOLOBox         notebook 08  a YOLO v1 cell's prediction decoded to a box
+//	CheckBinaryCrossEntropy  notebook 00  binary cross-entropy of a logit and a 0/1 label
+//	CheckGradientStep        notebook 00  one gradient-descent step, w − lr·grad
+//	CheckStackWeights        notebook 01  weights of n 3x3 convolutions vs one (2n+1)x(2n+1)
+//	CheckReceptiveField      notebook 01  a stack of convolutions and poolings
+//	CheckConvOutput          notebook 02  a convolution's output size, ⌊(n + 2p − k)/s⌋ + 1
+//	CheckResidual            notebook 02  y = relu(W2·relu(W1·x) + x)
+//	CheckBatchNorm           notebook 03  training-mode batch normalization
+//	CheckBatchNormEval       notebook 03  evaluation-mode batch normalization (running statistics)
+//	CheckCrossEntropy        notebook 04  softmax cross-entropy of logits
+//	CheckSoftmax             notebook 04  class probabilities of logits
+//	CheckFlipBox             notebook 05  a box after a horizontal flip
+//	CheckCutMixLabel         notebook 05  the mixed label of CutMix
+//	CheckBinaryScores        notebook 06  confusion matrix, precision, recall, F1
+//	CheckMacroF1             notebook 06  macro-averaged F1 of a multi-class confusion matrix
+//	CheckIoU                 notebook 07  intersection over union of two boxes
+//	CheckNMS                 notebook 07  greedy non-maximum suppression
+//	CheckAP                  notebook 07  all-point average precision from a PR curve
+//	CheckYOLOTarget          notebook 08  YOLO v1's training target for one box
+//	CheckYOLOBox             notebook 08  a YOLO v1 cell's prediction decoded to a box
 //
 // # Conventions
 //

@@ -276,3 +276,44 @@ func ExampleCheckYOLOBox() {
 	// Output:
 	// YOLOBox: all 40 cases pass
 }
+
+func ExampleCheckBinaryCrossEntropy() {
+	// The definition as it reads: the sigmoid, then the logs.
+	bce := func(logit, label float64) float64 {
+		p := 1 / (1 + math.Exp(-logit))
+		return -(label*math.Log(p) + (1-label)*math.Log(1-p))
+	}
+	fmt.Println(exercise.CheckBinaryCrossEntropy(bce))
+
+	// The same loss written from the logit.
+	bce = func(logit, label float64) float64 {
+		return max(logit, 0) - logit*label + math.Log1p(math.Exp(-math.Abs(logit)))
+	}
+	fmt.Println(exercise.CheckBinaryCrossEntropy(bce))
+	// Output:
+	// BinaryCrossEntropy: not yet: case 6: BinaryCrossEntropy(logit=40, label=1) = NaN, want 4.24835e-18
+	//   hint: compute the loss from the logit, max(z, 0) − z·y + log(1 + e^−|z|): σ(40) rounds to exactly 1 in float64, so log(1 − σ(z)) is −Inf, and 0·log 0 is NaN
+	// BinaryCrossEntropy: all 40 cases pass
+}
+
+func ExampleCheckGradientStep() {
+	stub := func(w, grad []float64, lr float64) []float64 {
+		// TODO: your code
+		return nil
+	}
+	fmt.Println(exercise.CheckGradientStep(stub))
+
+	// A step along the gradient climbs the loss.
+	uphill := func(w, grad []float64, lr float64) []float64 {
+		next := make([]float64, len(w))
+		for i := range w {
+			next[i] = w[i] + lr*grad[i]
+		}
+		return next
+	}
+	fmt.Println(exercise.CheckGradientStep(uphill))
+	// Output:
+	// GradientStep: not yet: case 1: GradientStep(w=[1 -2], grad=[0.5 -1], lr=0.1) = [] (length 0), want [0.95 -1.9] (length 2)
+	// GradientStep: not yet: case 1: GradientStep(w=[1 -2], grad=[0.5 -1], lr=0.1) = [1.05 -2.1], want [0.95 -1.9] (element 0 differs)
+	//   hint: step against the gradient: w − lr·grad (the gradient points to where the loss grows, so w + lr·grad climbs)
+}

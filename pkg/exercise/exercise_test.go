@@ -65,6 +65,10 @@ var checks = []struct {
 		func() Result {
 			return CheckYOLOBox(func(YOLOTarget, int, float32, float32) detect.Box { return detect.Box{} })
 		}},
+	{"BinaryCrossEntropy", func() Result { return CheckBinaryCrossEntropy(solveBinaryCrossEntropy) },
+		func() Result { return CheckBinaryCrossEntropy(func(_, _ float64) float64 { return 0 }) }},
+	{"GradientStep", func() Result { return CheckGradientStep(solveGradientStep) },
+		func() Result { return CheckGradientStep(func(_, _ []float64, _ float64) []float64 { return nil }) }},
 }
 
 func TestSolutionsPass(t *testing.T) {
@@ -184,6 +188,20 @@ func TestWrongAnswersMessages(t *testing.T) {
 			return yoloBoxVariant(yoloBoxCase{t, s, w, h}, yoloBoxMistakes{noSquare: true})
 		}), "case 1: YOLOBox({Row:4 Col:1 X:0.5625 Y:0.6875 SqrtW:0.377964 SqrtH:0.534522}, S=7, 448x448) = {15.33596 180.26697 184.66403 419.73303}, want {68 236 132 364}",
 			"square roots"},
+		{"binary cross-entropy through the sigmoid", CheckBinaryCrossEntropy(func(z, y float64) float64 {
+			return bceVariant(bceCase{z, y}, false)
+		}), "case 6: BinaryCrossEntropy(logit=40, label=1) = NaN, want 4.24835e-18", "from the logit"},
+		{"binary cross-entropy with the labels swapped", CheckBinaryCrossEntropy(func(z, y float64) float64 {
+			return bceVariant(bceCase{z, 1 - y}, true)
+		}), "case 3: BinaryCrossEntropy(logit=2, label=1) = 2.12693, want 0.126928", "swapped"},
+		{"gradient step uphill", CheckGradientStep(func(w, g []float64, lr float64) []float64 {
+			return gradientStepVariant(gradientStepCase{w, g, lr}, 1, true)
+		}), "case 1: GradientStep(w=[1 -2], grad=[0.5 -1], lr=0.1) = [1.05 -2.1], want [0.95 -1.9] (element 0 differs)",
+			"against the gradient"},
+		{"gradient step without the learning rate", CheckGradientStep(func(w, g []float64, lr float64) []float64 {
+			return gradientStepVariant(gradientStepCase{w, g, lr}, -1, false)
+		}), "case 1: GradientStep(w=[1 -2], grad=[0.5 -1], lr=0.1) = [0.5 -1], want [0.95 -1.9] (element 0 differs)",
+			"learning rate"},
 	} {
 		r := tc.result
 		if r.OK() || r.Failure != tc.failure {
@@ -217,6 +235,8 @@ func TestMistakesFail(t *testing.T) {
 	mistakesFail(t, flipBoxSpec, flipBoxCases())
 	mistakesFail(t, macroF1Spec, macroF1Cases())
 	mistakesFail(t, yoloBoxSpec, yoloBoxCases())
+	mistakesFail(t, bceSpec, bceCases())
+	mistakesFail(t, gradientStepSpec, gradientStepCases())
 }
 
 func mistakesFail[In, Out any](t *testing.T, s spec[In, Out], cases []In) {
@@ -352,6 +372,34 @@ func TestReferencesByHand(t *testing.T) {
 			t.Errorf("%s: reference%s (by hand)", tc.name, d)
 		}
 	}
+	for _, tc := range []struct {
+		name      string
+		got, want float64
+	}{
+		{"BinaryCrossEntropy case 1: log 2", bceSpec.want(bceCases()[0]), math.Ln2},
+		{"BinaryCrossEntropy case 3", bceSpec.want(bceCases()[2]), math.Log(1 + math.Exp(-2))},
+		{"BinaryCrossEntropy case 4", bceSpec.want(bceCases()[3]), 2 + math.Log(1+math.Exp(-2))},
+		{"BinaryCrossEntropy case 7: sure and wrong", bceSpec.want(bceCases()[6]), 40},
+		{"BinaryCrossEntropy case 8: σ underflows", bceSpec.want(bceCases()[7]), 1000},
+	} {
+		if math.Abs(tc.got-tc.want) > 1e-12 {
+			t.Errorf("%s: reference = %v, want %v (by hand)", tc.name, tc.got, tc.want)
+		}
+	}
+	for _, tc := range []struct {
+		name      string
+		got, want []float64
+	}{
+		{"GradientStep case 1", gradientStepSpec.want(gradientStepCases()[0]), []float64{0.95, -1.9}},
+		{"GradientStep case 2: w² from 3", gradientStepSpec.want(gradientStepCases()[1]), []float64{2.4}},
+		{"GradientStep case 3: onto the minimum", gradientStepSpec.want(gradientStepCases()[2]), []float64{0}},
+		{"GradientStep case 4: overshooting", gradientStepSpec.want(gradientStepCases()[3]), []float64{-6}},
+		{"GradientStep case 7: no weights", gradientStepSpec.want(gradientStepCases()[6]), []float64{}},
+	} {
+		if d := diffFloats(tc.got, tc.want, 1e-12); d != "" {
+			t.Errorf("%s: reference%s (by hand)", tc.name, d)
+		}
+	}
 	for i, tc := range []struct {
 		name string
 		want [][]float32
@@ -413,7 +461,8 @@ func TestCasesAreFixed(t *testing.T) {
 		"StackWeights": {stackWeightsCases(), stackWeightsCases()}, "ConvOutput": {convOutputCases(), convOutputCases()},
 		"BatchNormEval": {batchNormEvalCases(), batchNormEvalCases()}, "Softmax": {softmaxCases(), softmaxCases()},
 		"FlipBox": {flipBoxCases(), flipBoxCases()}, "MacroF1": {macroF1Cases(), macroF1Cases()},
-		"YOLOBox": {yoloBoxCases(), yoloBoxCases()},
+		"YOLOBox": {yoloBoxCases(), yoloBoxCases()}, "BinaryCrossEntropy": {bceCases(), bceCases()},
+		"GradientStep": {gradientStepCases(), gradientStepCases()},
 	} {
 		if !reflect.DeepEqual(pair[0], pair[1]) {
 			t.Errorf("%s: two calls gave different cases", name)

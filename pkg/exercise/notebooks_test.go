@@ -24,13 +24,13 @@ type exerciseCell struct {
 
 var checkCall = regexp.MustCompile(`exercise\.(Check\w+)\(`)
 
-// exerciseCells returns the exercise cells of notebooks 01 to 08, checking that each notebook has at
+// exerciseCells returns the exercise cells of notebooks 00 to 08, checking that each notebook has at
 // least two, that each follows a markdown cell (the task) and holds a stub marked "// TODO: your code".
 func exerciseCells(t *testing.T) []exerciseCell {
 	t.Helper()
-	paths, err := filepath.Glob("../../notebooks/0[1-8]-*.ipynb")
-	if err != nil || len(paths) != 8 {
-		t.Fatalf("notebooks 01-08: found %d (%v), want 8", len(paths), err)
+	paths, err := filepath.Glob("../../notebooks/0[0-8]-*.ipynb")
+	if err != nil || len(paths) != 9 {
+		t.Fatalf("notebooks 00-08: found %d (%v), want 9", len(paths), err)
 	}
 	var cells []exerciseCell
 	for _, path := range paths {

@@ -241,3 +241,19 @@ func solveYOLOBox(t YOLOTarget, s int, width, height float32) detect.Box {
 	w, h := t.SqrtW*t.SqrtW*width, t.SqrtH*t.SqrtH*height
 	return detect.Box{X1: cx - w/2, Y1: cy - h/2, X2: cx + w/2, Y2: cy + h/2}
 }
+
+func solveBinaryCrossEntropy(logit, label float64) float64 {
+	// −y·log σ(z) − (1−y)·log(1 − σ(z)), with the logs written so that exp never overflows
+	if logit >= 0 {
+		return (1-label)*logit + math.Log1p(math.Exp(-logit))
+	}
+	return -label*logit + math.Log1p(math.Exp(logit))
+}
+
+func solveGradientStep(w, grad []float64, lr float64) []float64 {
+	next := make([]float64, len(w))
+	for i := range w {
+		next[i] = w[i] - lr*grad[i]
+	}
+	return next
+}
