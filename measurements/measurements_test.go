@@ -105,3 +105,24 @@ func TestCheckClaims(t *testing.T) {
 		t.Errorf("missing field: %q, want one failure", f)
 	}
 }
+
+// TestLessonSources checks which folders make a run stale: the lesson's own and the building
+// blocks it imports, but not this package, which a lesson imports only for its time estimate.
+func TestLessonSources(t *testing.T) {
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Skip("no go command")
+	}
+	paths, err := lessonSources("..", "welcome")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := strings.Join(paths, " ")
+	for _, want := range []string{"go.mod", ":(glob)lessons/welcome/*", ":(glob)pkg/backend/*"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("lessonSources(welcome) lacks %s: %s", want, got)
+		}
+	}
+	if strings.Contains(got, ":(glob)measurements/*") {
+		t.Errorf("lessonSources(welcome) lists the measurements package: %s", got)
+	}
+}

@@ -36,6 +36,9 @@ type Config struct {
 	ScratchLR     float64 `json:"scratch_lr"`
 	HeadLR        float64 `json:"head_lr"`
 	BackboneScale float64 `json:"backbone_scale"`
+	// ImageNet sizes Part B's measurement on EfficientNet-Lite0's ImageNet weights (see
+	// ImageNetConfig); it runs when the weights and the ants/bees images are here.
+	ImageNet ImageNetConfig `json:"imagenet"`
 	// OutDir, when not empty, receives the figures.
 	OutDir string `json:"-"`
 	// Progress, when not nil, receives one line per trained arm.
@@ -46,11 +49,14 @@ type Config struct {
 }
 
 // Class is the default preset: the quick pretraining, four labelled-set sizes (up to 100 images per
-// class) with 6 subsets each, tested on 2,000 target images.
+// class) with 6 subsets each, tested on 2,000 target images; and Part B as notebook 04 runs it: 5
+// heads x 25 epochs on EfficientNet-Lite0's cached ImageNet features and on a random backbone, then
+// the note's uncached program once.
 func Class() Config {
 	return Config{Preset: lessons.Class, Seed: 1, Channels: []int{32, 64, 96}, Pool: 2, PretrainImages: 30000, PretrainSteps: 1500, PretrainLR: 0.003,
 		Shots: []int{1, 5, 20, 100}, Repeats: 6, TestImages: 2000, Steps: 80, BatchSize: 25,
-		ScratchLR: 0.003, HeadLR: 0.01, BackboneScale: 0.1}
+		ScratchLR: 0.003, HeadLR: 0.01, BackboneScale: 0.1,
+		ImageNet: ImageNetConfig{HeadEpochs: 25, HeadSeeds: 5}}
 }
 
 // Quick is the preset for tests and CI: pretraining on all
@@ -63,11 +69,12 @@ func Quick() Config {
 }
 
 // Full is the opt-in preset: twice the pretraining, 8 subsets per point and 5,000 target test
-// images.
+// images; Part B adds the note's program with full fine-tuning and from random initialization.
 func Full() Config {
 	return Config{Preset: lessons.Full, Seed: 1, Channels: []int{32, 64, 96}, Pool: 2, PretrainImages: 30000, PretrainSteps: 3000, PretrainLR: 0.003,
 		Shots: []int{1, 5, 20, 100}, Repeats: 8, TestImages: 5000, Steps: 100, BatchSize: 25,
-		ScratchLR: 0.003, HeadLR: 0.01, BackboneScale: 0.1}
+		ScratchLR: 0.003, HeadLR: 0.01, BackboneScale: 0.1,
+		ImageNet: ImageNetConfig{HeadEpochs: 25, HeadSeeds: 5, FineTuneArms: true}}
 }
 
 // ConfigFor returns the preset's configuration (Class for an unknown preset).

@@ -22,6 +22,10 @@ type Report struct {
 	// labels) point of the curve: the lesson's headline.
 	FrozenGain   Gain `json:"frozen_gain"`
 	FineTuneGain Gain `json:"fine_tune_gain"`
+	// ImageNet is Part B on EfficientNet-Lite0's ImageNet weights; nil when it did not run, and
+	// then ImageNetSkipped says why.
+	ImageNet        *ImageNetResult `json:"imagenet,omitempty"`
+	ImageNetSkipped string          `json:"imagenet_skipped,omitempty"`
 	// FigurePaths lists the PNG files written.
 	FigurePaths []string `json:"figures,omitempty"`
 }
@@ -46,6 +50,13 @@ func (r Report) Summary() string {
 	fmt.Fprintf(&sb, "  (gain: mean and, in brackets, smallest of the paired per-subset differences, in points)\n")
 	fmt.Fprintf(&sb, "  transfer gain over scratch with %d labelled images per class: frozen backbone %+.1f points, fine-tune %+.1f points",
 		a.Curve[0].PerClass, 100*r.FrozenGain.Mean, 100*r.FineTuneGain.Mean)
+	switch {
+	case r.ImageNet != nil:
+		sb.WriteString("\n")
+		r.ImageNet.summarize(&sb, c.ImageNet)
+	case r.ImageNetSkipped != "":
+		fmt.Fprintf(&sb, "\ntransfer (part B) skipped: %s", r.ImageNetSkipped)
+	}
 	return sb.String()
 }
 
@@ -88,14 +99,28 @@ func (r Report) CurveFigure() (*plot.Figure, error) {
 	return plot.Lines(plot.Labels{Title: title, X: "labelled images per class", Y: "test accuracy"}, series)
 }
 
-// Run runs Part A and, when cfg.OutDir is set, writes the learning curves.
+// Run runs Part B when cfg.ImageNet asks for it and its weights and images are here, then Part A,
+// and, when cfg.OutDir is set, writes the learning curves (and Part B's prediction figures).
 func Run(cfg Config) (Report, error) {
+	var r Report
+	if cfg.ImageNet.HeadEpochs > 0 {
+		weights, data, err := imageNetInputs()
+		if err != nil {
+			r.ImageNetSkipped = err.Error()
+			say(cfg, "part B skipped: %s", r.ImageNetSkipped)
+		} else if r.ImageNet, err = RunImageNet(cfg.ImageNet, weights, data, cfg.OutDir, cfg); err != nil {
+			return r, err
+		}
+	}
 	a, backendName, err := RunPartA(cfg)
 	if err != nil {
-		return Report{}, err
+		return r, err
 	}
-	r := Report{Backend: backendName, Config: cfg, PartA: a,
-		FrozenGain: a.Curve[0].FrozenGain, FineTuneGain: a.Curve[0].FineTuneGain}
+	r.Backend, r.Config, r.PartA = backendName, cfg, a
+	r.FrozenGain, r.FineTuneGain = a.Curve[0].FrozenGain, a.Curve[0].FineTuneGain
+	if r.ImageNet != nil {
+		r.FigurePaths = append(r.FigurePaths, r.ImageNet.Figures...)
+	}
 	if cfg.OutDir != "" {
 		if err := os.MkdirAll(cfg.OutDir, 0o755); err != nil {
 			return r, fmt.Errorf("transfer: %w", err)

@@ -148,12 +148,3 @@ func TestRecipeArms(t *testing.T) {
 		}
 	}
 }
-
-// mean is the average of xs.
-func mean(xs []float64) float64 {
-	s := 0.0
-	for _, x := range xs {
-		s += x
-	}
-	return s / float64(len(xs))
-}
