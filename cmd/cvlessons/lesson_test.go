@@ -8,6 +8,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/cvlessons/cvlessons/lessons"
+	"github.com/cvlessons/cvlessons/measurements"
 )
 
 func TestLessonList(t *testing.T) {
@@ -137,5 +141,27 @@ func TestLessonRunWelcome(t *testing.T) {
 				t.Errorf("%s is not a PNG: %v", s.Figures[0], err)
 			}
 		})
+	}
+}
+
+// TestCommittedRunsFitTheirPresets reads the committed runs (measurements/): every lesson has a
+// class run, and each recorded run took at most its preset's bound on the machine that recorded
+// it: a notebook's default (class) run within 10 minutes, a full run within 30. The recorded
+// durations are wall times of one run, often on a busy machine, so they bound a quiet one.
+func TestCommittedRunsFitTheirPresets(t *testing.T) {
+	bounds := map[lessons.Preset]time.Duration{lessons.Class: 10 * time.Minute, lessons.Full: 30 * time.Minute}
+	for _, e := range lessonEntries() {
+		for preset, bound := range bounds {
+			r, ok := measurements.Find(e.Name, string(preset))
+			if !ok {
+				if preset == lessons.Class {
+					t.Errorf("%s: no committed class run (cvlessons lesson run %s --record measurements)", e.Name, e.Name)
+				}
+				continue
+			}
+			if d := r.Duration(); d > bound {
+				t.Errorf("%s: the committed %s run took %s, over the preset's %s", e.Name, preset, d.Round(time.Second), bound)
+			}
+		}
 	}
 }
