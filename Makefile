@@ -2,8 +2,10 @@
 # any directory (make -C /path/to/cvlessons lab) and the logic stays readable.
 #
 #   make lab     install what is missing, then open the course in Jupyter (prints the URL)
-#   make test    go vet, go test and every notebook executed headless (what CI runs)
-#   make html    execute the notebooks and render them as static HTML in notebooks/html/
+#   make test    go vet, go test, every notebook executed headless and its HTML page checked in a
+#                headless browser (what CI runs)
+#   make html    execute the notebooks, render them as static HTML in notebooks/html/ and check
+#                each page in a headless chromium (every figure shown, no error)
 #   make image   build the classroom container image with buildah and run a notebook in it
 #   make doctor  check the set-up without changing anything
 #   make setup   install what is missing (Jupyter, a C compiler, Go, GoNB) without opening anything

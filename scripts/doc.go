@@ -4,7 +4,9 @@
 // # Conventions
 //
 // The tests need bash; those of install-go.sh also need /usr/bin/python3, which checks the Go
-// download, and are skipped without it. No test touches the network or a path outside its
+// download, and are skipped without it. The test of check-html.sh also needs nbconvert
+// (/usr/bin/jupyter), chromium and playwright-core (scripts/install-browser.sh), and is skipped,
+// saying which is missing, without them. No test touches the network or a path outside its
 // t.TempDir(): the hostile paths a test hands to install-go.sh are refused before anything is
 // moved or removed.
 //

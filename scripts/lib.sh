@@ -18,6 +18,13 @@ JUPYTER=/usr/bin/jupyter
 # without internet has it (/usr/share/datasets/fashion-mnist); MNIST comes with a Go module.
 APT_PACKAGES=(jupyter-notebook jupyter-nbconvert python3-nbclient jupyter-client gcc libc6-dev dataset-fashion-mnist)
 
+# The browser check of the rendered notebooks (check-html.sh): Debian's chromium, driven by
+# playwright-core at the version pinned in scripts/browser/package.json and package-lock.json,
+# installed into scripts/browser/node_modules by install-browser.sh.
+CVLESSONS_CHROMIUM="${CVLESSONS_CHROMIUM:-/usr/bin/chromium}"
+BROWSER_DIR="$ROOT/scripts/browser"
+PLAYWRIGHT_VERSION="$(sed -n 's/^ *"playwright-core": "\([^"]*\)".*/\1/p' "$BROWSER_DIR/package.json" 2>/dev/null)"
+
 if [[ -t 2 ]]; then _b=$'\033[1m' _r=$'\033[1;31m' _n=$'\033[0m'; else _b="" _r="" _n=""; fi
 say() { printf '%scvlessons:%s %s\n' "$_b" "$_n" "$*" >&2; }
 die() { printf '%scvlessons: error:%s %s\n' "$_r" "$_n" "$*" >&2; exit 1; }
@@ -68,3 +75,16 @@ offline_go_env() {
 		export GOPROXY=off GOSUMDB=off
 	fi
 }
+
+# browser_missing prints what the browser check lacks, one item a line; nothing when it is ready.
+browser_missing() {
+	[[ -x "$CVLESSONS_CHROMIUM" ]] || echo "chromium ($CVLESSONS_CHROMIUM)"
+	command -v node >/dev/null 2>&1 || echo "node"
+	local have
+	have="$(sed -n 's/^ *"version": "\([^"]*\)".*/\1/p' "$BROWSER_DIR/node_modules/playwright-core/package.json" 2>/dev/null | head -n 1 || true)"
+	[[ -n "$PLAYWRIGHT_VERSION" && "$have" == "$PLAYWRIGHT_VERSION" ]] ||
+		echo "playwright-core $PLAYWRIGHT_VERSION in $BROWSER_DIR/node_modules (found: ${have:-none})"
+}
+
+# browser_ready says whether the browser check can run.
+browser_ready() { [[ -z "$(browser_missing)" ]]; }

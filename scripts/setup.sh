@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # setup.sh installs what the course needs, skipping what is already there: Jupyter and a C
 # compiler (for cgo) from the OS packages, Go 1.26 when missing, GoNB with goimports and gopls, GoNB's Jupyter kernel,
-# and XLA's CPU plugin when PyPI is reachable (scripts/install-xla.sh; CVLESSONS_XLA=0 skips it).
+# XLA's CPU plugin when PyPI is reachable (scripts/install-xla.sh; CVLESSONS_XLA=0 skips it), and
+# chromium with playwright-core for the browser check of the rendered notebooks
+# (scripts/install-browser.sh; CVLESSONS_BROWSER=0 skips it).
 # It is safe to run again. Set CVLESSONS_QUIET=1 to print only what changes.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -115,3 +117,8 @@ if [[ "${CVLESSONS_WEIGHTS:-1}" != 0 ]]; then
 	done
 	rm -rf "$cvl"
 fi
+
+# 8. The browser check of the rendered notebooks (check-html.sh, run by "make html" and "make test"):
+# Debian's chromium and playwright-core pinned in scripts/browser/; optional (one line says why when
+# it cannot be had). CVLESSONS_BROWSER=0 skips it.
+"$ROOT/scripts/install-browser.sh"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # test.sh is the course's whole test: it installs what is missing (quietly), then runs go vet,
 # go test, every lesson's quick test again on GoMLX's XLA backend (when the XLA CPU plugin is
-# installed: scripts/install-xla.sh) and every notebook headless on the quick preset. "make test"
+# installed: scripts/install-xla.sh), every notebook headless on the quick preset, and their pages
+# rendered as HTML and opened in a headless chromium (check-html.sh). "make test"
 # and CI run exactly this. All run even when one fails, so one report shows every failure; the exit
 # status is 1 then.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -25,5 +26,14 @@ else
 fi
 say "notebooks (preset ${CVLESSONS_PRESET:-quick})"
 "$ROOT/scripts/run-notebooks.sh" || failed+=("notebooks")
+# The executed notebooks as the HTML a teacher hands out, checked in a browser: every figure shown,
+# no error on the page (scripts/browser/check-html.mjs). It renders even the notebooks that failed
+# above, whose pages then say where.
+say "the notebooks' HTML pages in a headless browser"
+if "$ROOT/scripts/render-html.sh"; then
+	"$ROOT/scripts/check-html.sh" || failed+=("HTML pages")
+else
+	failed+=("HTML rendering")
+fi
 ((${#failed[@]} == 0)) || die "failed: ${failed[*]} (see above)"
 say "all tests passed"
