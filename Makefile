@@ -1,9 +1,10 @@
 # cvlessons: the course's entry points. Each target calls a script in scripts/, so it works from
 # any directory (make -C /path/to/cvlessons lab) and the logic stays readable.
 #
-#   make lab     install what is missing, then open the course in Jupyter (prints the URL)
-#   make test    go vet, go test, every notebook executed headless and its HTML page checked in a
-#                headless browser (what CI runs)
+#   make lab     install what is missing, then open the course in JupyterLab (the classic Notebook
+#                when PyPI is out of reach; it says which) and print the URL
+#   make test    go vet, go test, every notebook executed headless, its HTML page checked in a
+#                headless browser, and make lab's server started and asked for GoNB (what CI runs)
 #   make html    execute the notebooks, render them as static HTML in notebooks/html/ and check
 #                each page in a headless chromium (every figure shown, no error)
 #   make image   build the classroom container image with buildah and run a notebook in it

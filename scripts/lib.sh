@@ -25,6 +25,14 @@ CVLESSONS_CHROMIUM="${CVLESSONS_CHROMIUM:-/usr/bin/chromium}"
 BROWSER_DIR="$ROOT/scripts/browser"
 PLAYWRIGHT_VERSION="$(sed -n 's/^ *"playwright-core": "\([^"]*\)".*/\1/p' "$BROWSER_DIR/package.json" 2>/dev/null)"
 
+# "make lab" serves JupyterLab from the course's own venv (install-lab.sh; nothing goes into the system
+# Python) when it could be installed from PyPI, and Debian's classic Notebook otherwise (lab_ui).
+LAB_VENV="${CVLESSONS_VENV:-$HOME/.local/share/cvlessons/venv}"
+LAB_REQUIREMENTS="$ROOT/scripts/lab/requirements.txt"
+LAB_VERSION="$(sed -n 's/^jupyterlab==\([^ ]*\).*/\1/p' "$LAB_REQUIREMENTS" 2>/dev/null)"
+# Why the last attempt to install JupyterLab failed, for lab.sh to say.
+LAB_NOT_INSTALLED="$(dirname "$LAB_VENV")/jupyterlab-not-installed.txt"
+
 if [[ -t 2 ]]; then _b=$'\033[1m' _r=$'\033[1;31m' _n=$'\033[0m'; else _b="" _r="" _n=""; fi
 say() { printf '%scvlessons:%s %s\n' "$_b" "$_n" "$*" >&2; }
 die() { printf '%scvlessons: error:%s %s\n' "$_r" "$_n" "$*" >&2; exit 1; }
@@ -88,3 +96,33 @@ browser_missing() {
 
 # browser_ready says whether the browser check can run.
 browser_ready() { [[ -z "$(browser_missing)" ]]; }
+
+# lab_stamp is what install-lab.sh writes into the venv once every pinned package is in: the
+# SHA-256 of requirements.txt, so that a changed pin reinstalls.
+lab_stamp() { sha256sum "$LAB_REQUIREMENTS" | cut -d' ' -f1; }
+
+# lab_installed says whether the venv holds exactly the pinned JupyterLab.
+lab_installed() {
+	[[ -x "$LAB_VENV/bin/jupyter-lab" && "$(cat "$LAB_VENV/cvlessons-requirements.sha256" 2>/dev/null)" == "$(lab_stamp)" ]]
+}
+
+# lab_ui picks the Jupyter UI that "make lab" serves and sets: LAB_UI (its name and version),
+# LAB_WHY (why this one), LAB_JUPYTER and LAB_APP (the command: "$LAB_JUPYTER" "$LAB_APP" ...) and
+# LAB_PAGE (the page to open: lab or tree).
+lab_ui() {
+	if [[ "${CVLESSONS_LAB:-auto}" != 0 ]] && lab_installed; then
+		LAB_UI="JupyterLab $LAB_VERSION"
+		LAB_WHY="from PyPI, pinned by scripts/lab/requirements.txt, in $LAB_VENV"
+		LAB_JUPYTER="$LAB_VENV/bin/jupyter" LAB_APP=lab LAB_PAGE=lab
+		return
+	fi
+	LAB_UI="the classic Jupyter Notebook $("$JUPYTER" notebook --version 2>/dev/null || echo "(version unknown)") from Debian"
+	if [[ "${CVLESSONS_LAB:-auto}" == 0 ]]; then
+		LAB_WHY="CVLESSONS_LAB=0"
+	elif [[ -s "$LAB_NOT_INSTALLED" ]]; then
+		LAB_WHY="JupyterLab is not installed: $(tail -n 1 "$LAB_NOT_INSTALLED" | sed "s/^[^ ]*: //")"
+	else
+		LAB_WHY="JupyterLab is not installed in $LAB_VENV (scripts/install-lab.sh installs it)"
+	fi
+	LAB_JUPYTER="$JUPYTER" LAB_APP=notebook LAB_PAGE=tree
+}

@@ -3,7 +3,8 @@
 # compiler (for cgo) from the OS packages, Go 1.26 when missing, GoNB with goimports and gopls, GoNB's Jupyter kernel,
 # XLA's CPU plugin when PyPI is reachable (scripts/install-xla.sh; CVLESSONS_XLA=0 skips it), and
 # chromium with playwright-core for the browser check of the rendered notebooks
-# (scripts/install-browser.sh; CVLESSONS_BROWSER=0 skips it).
+# (scripts/install-browser.sh; CVLESSONS_BROWSER=0 skips it), and JupyterLab in the course's own venv
+# when PyPI is reachable (scripts/install-lab.sh; CVLESSONS_LAB=0 skips it).
 # It is safe to run again. Set CVLESSONS_QUIET=1 to print only what changes.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -122,3 +123,8 @@ fi
 # Debian's chromium and playwright-core pinned in scripts/browser/; optional (one line says why when
 # it cannot be had). CVLESSONS_BROWSER=0 skips it.
 "$ROOT/scripts/install-browser.sh"
+
+# 9. JupyterLab for "make lab", pinned with hashes in scripts/lab/requirements.txt, into the course's
+# venv (never the system Python); optional: without it, "make lab" serves Debian's classic Notebook
+# and says why. CVLESSONS_LAB=0 skips it.
+"$ROOT/scripts/install-lab.sh"

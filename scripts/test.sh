@@ -2,7 +2,8 @@
 # test.sh is the course's whole test: it installs what is missing (quietly), then runs go vet,
 # go test, every lesson's quick test again on GoMLX's XLA backend (when the XLA CPU plugin is
 # installed: scripts/install-xla.sh), every notebook headless on the quick preset, and their pages
-# rendered as HTML and opened in a headless chromium (check-html.sh). "make test"
+# rendered as HTML and opened in a headless chromium (check-html.sh), and the Jupyter server of
+# "make lab" started to check that it serves the GoNB kernel (check-lab.sh). "make test"
 # and CI run exactly this. All run even when one fails, so one report shows every failure; the exit
 # status is 1 then.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -35,5 +36,9 @@ if "$ROOT/scripts/render-html.sh"; then
 else
 	failed+=("HTML rendering")
 fi
+# What "make lab" serves (JupyterLab from the course's venv, or the classic Notebook), started on a
+# free loopback port and asked for the GoNB kernel, which runs a line of Go (about 10 s).
+say "the Jupyter server of make lab"
+"$ROOT/scripts/check-lab.sh" || failed+=("make lab's server")
 ((${#failed[@]} == 0)) || die "failed: ${failed[*]} (see above)"
 say "all tests passed"
