@@ -62,3 +62,38 @@ func TestImageNetReport(t *testing.T) {
 		t.Errorf("RunImageNet with 2 epochs: error %v, want one naming HeadEpochs >= 3", err)
 	}
 }
+
+// TestPlan checks what a run announces before it trains: Part B first, with what it runs, when
+// it will run; Part A's two parts always, with their step counts.
+func TestPlan(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		cfg   Config
+		partB bool
+		parts []string
+		want  []string
+	}{
+		{"class", Class(), true, []string{partBPart, "pretraining", armsPart}, []string{"5 heads x 25 epochs", "the note's program uncached)"}},
+		{"full", Full(), true, []string{partBPart, "pretraining", armsPart}, []string{"fine-tuned and from random initialization"}},
+		{"part A only", Quick(), false, []string{"pretraining", armsPart}, []string{"30000 Fashion-MNIST images"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := plan(tc.cfg, tc.partB)
+			var names []string
+			for _, part := range p.Parts {
+				names = append(names, part.Name)
+			}
+			if strings.Join(names, "|") != strings.Join(tc.parts, "|") {
+				t.Errorf("parts %q, want %q", names, tc.parts)
+			}
+			if got, want := p.Steps(), tc.cfg.PretrainSteps+3*len(tc.cfg.Shots)*tc.cfg.Repeats*tc.cfg.Steps; got != want {
+				t.Errorf("%d steps, want %d", got, want)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(p.What, w) {
+					t.Errorf("plan %q lacks %q", p.What, w)
+				}
+			}
+		})
+	}
+}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/cvlessons/cvlessons/lessons"
 	"github.com/cvlessons/cvlessons/pkg/plot"
+	"github.com/cvlessons/cvlessons/pkg/progress"
 )
 
 // Report holds what a run of Part A measured and drew.
@@ -103,16 +104,27 @@ func (r Report) CurveFigure() (*plot.Figure, error) {
 // and, when cfg.OutDir is set, writes the learning curves (and Part B's prediction figures).
 func Run(cfg Config) (Report, error) {
 	var r Report
+	var weights, data string
 	if cfg.ImageNet.HeadEpochs > 0 {
-		weights, data, err := imageNetInputs()
-		if err != nil {
+		var err error
+		if weights, data, err = imageNetInputs(); err != nil {
 			r.ImageNetSkipped = err.Error()
-			say(cfg, "part B skipped: %s", r.ImageNetSkipped)
-		} else if r.ImageNet, err = RunImageNet(cfg.ImageNet, weights, data, cfg.OutDir, cfg); err != nil {
+		}
+	}
+	partB := cfg.ImageNet.HeadEpochs > 0 && r.ImageNetSkipped == ""
+	progress.Begin(cfg.Progress, plan(cfg, partB))
+	defer progress.End(cfg.Progress)
+	if r.ImageNetSkipped != "" {
+		say(cfg, "part B skipped: %s", r.ImageNetSkipped)
+	}
+	if partB {
+		progress.StartPart(cfg.Progress, partBPart)
+		var err error
+		if r.ImageNet, err = RunImageNet(cfg.ImageNet, weights, data, cfg.OutDir, cfg); err != nil {
 			return r, err
 		}
 	}
-	a, backendName, err := RunPartA(cfg)
+	a, backendName, err := runPartA(cfg, false)
 	if err != nil {
 		return r, err
 	}

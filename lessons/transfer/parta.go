@@ -134,7 +134,11 @@ func shots(e *cnn.Examples, per, n int) *cnn.Examples {
 
 // RunPartA pretrains Net on classes 0-4, then learns classes 5-9 the three ways at every point of
 // the learning curve, Repeats times each.
-func RunPartA(cfg Config) (*PartA, string, error) {
+func RunPartA(cfg Config) (*PartA, string, error) { return runPartA(cfg, true) }
+
+// runPartA is RunPartA; announce says whether it announces its own plan (Run announces one for
+// both parts).
+func runPartA(cfg Config, announce bool) (*PartA, string, error) {
 	if len(cfg.Shots) == 0 || cfg.Repeats < 1 || len(cfg.Channels) == 0 {
 		return nil, "", fmt.Errorf("transfer: config needs Shots, Channels and Repeats >= 1, got %v, %v, %d", cfg.Shots, cfg.Channels, cfg.Repeats)
 	}
@@ -153,12 +157,10 @@ func RunPartA(cfg Config) (*PartA, string, error) {
 	p := drawPools(cfg, train, test)
 	net := &Net{Channels: cfg.Channels, Pool: max(cfg.Pool, 1), NumClasses: 5}
 
-	progress.Begin(cfg.Progress, lessons.NewPlan("transfer", cfg.Preset, fmt.Sprintf(
-		"a CNN pretrained on %d Fashion-MNIST images of classes 0-4, then classes 5-9 learnt from %v labelled images per class (%d subsets each) from scratch, with the frozen backbone and fine-tuned",
-		p.src.N, cfg.Shots, cfg.Repeats), []progress.Part{
-		{Name: "pretraining", Steps: cfg.PretrainSteps},
-		{Name: "scratch / frozen / fine-tune", Steps: 3 * len(cfg.Shots) * cfg.Repeats * cfg.Steps}}))
-	defer progress.End(cfg.Progress)
+	if announce {
+		progress.Begin(cfg.Progress, plan(cfg, false))
+		defer progress.End(cfg.Progress)
+	}
 	progress.StartPart(cfg.Progress, "pretraining")
 
 	// Pretraining on the source classes.
@@ -194,7 +196,7 @@ func RunPartA(cfg Config) (*PartA, string, error) {
 		tgtFeatures = append(tgtFeatures, f)
 	}
 
-	progress.StartPart(cfg.Progress, "scratch / frozen / fine-tune")
+	progress.StartPart(cfg.Progress, armsPart)
 	for si, n := range cfg.Shots {
 		pt := CurvePoint{PerClass: n}
 		for rep := range cfg.Repeats {
@@ -258,6 +260,33 @@ func RunPartA(cfg Config) (*PartA, string, error) {
 	r.FrozenOverall, r.FineTuneOverall = overallGains(r.Curve)
 	r.Seconds = time.Since(t0).Seconds()
 	return r, b.Name(), nil
+}
+
+// Part names on the progress meter.
+const (
+	partBPart = "part B: EfficientNet-Lite0 on ants/bees"
+	armsPart  = "scratch / frozen / fine-tune"
+)
+
+// plan is what a run announces before it starts: Part B's measurement first when partB (its steps
+// unknown: its time goes to the backbone's passes, not to optimizer steps), then Part A's
+// pretraining and arms.
+func plan(cfg Config, partB bool) progress.Plan {
+	what := fmt.Sprintf("a CNN pretrained on %d Fashion-MNIST images of classes 0-4, then classes 5-9 learnt from %v labelled images per class (%d subsets each) from scratch, with the frozen backbone and fine-tuned",
+		cfg.PretrainImages, cfg.Shots, cfg.Repeats)
+	parts := []progress.Part{{Name: "pretraining", Steps: cfg.PretrainSteps},
+		{Name: armsPart, Steps: 3 * len(cfg.Shots) * cfg.Repeats * cfg.Steps}}
+	if partB {
+		c := cfg.ImageNet
+		arms := "the note's program uncached"
+		if c.FineTuneArms {
+			arms += ", fine-tuned and from random initialization"
+		}
+		what = fmt.Sprintf("the note's ants/bees recipe on EfficientNet-Lite0's ImageNet weights (%d heads x %d epochs on cached features and on a random backbone; %s); then %s",
+			c.HeadSeeds, c.HeadEpochs, arms, what)
+		parts = append([]progress.Part{{Name: partBPart}}, parts...)
+	}
+	return lessons.NewPlan("transfer", cfg.Preset, what, parts)
 }
 
 // say writes one line to cfg.Progress, if any.
