@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -25,7 +26,7 @@ func recordRun(dir, lesson string, preset lessons.Preset, start time.Time, elaps
 	if err != nil {
 		return "", fmt.Errorf("record: encoding the report: %w", err)
 	}
-	commit, dirty := gitState(lesson)
+	commit, dirty := gitState(lesson, buildRevision())
 	r := measurements.Run{
 		Lesson: lesson, Preset: string(preset), Date: start.UTC().Truncate(time.Second),
 		Commit: commit, Dirty: dirty, Backend: backend.Choose().Config,
@@ -47,18 +48,40 @@ func recordRun(dir, lesson string, preset lessons.Preset, start time.Time, elaps
 	return path, nil
 }
 
-// gitState returns the repository's HEAD and whether the files a lesson is built from (its
-// package, the building blocks, go.mod) have uncommitted changes; "" when git or the repository is
-// not there.
-func gitState(lesson string) (commit string, dirty bool) {
+// gitState returns the commit a lesson run is recorded at, and whether the files the lesson is
+// built from (its package, the building blocks, go.mod) may differ from that commit. The commit is
+// the one the running binary was built from when go build stamped it (rev), else the repository's
+// HEAD; with rev, those files in the working tree are compared with rev, so a commit made while a
+// long lesson ran cannot pass for the code that ran. "" when git or the repository is not there.
+func gitState(lesson, rev string) (commit string, dirty bool) {
+	paths := []string{"lessons/" + lesson, "lessons/lessons.go", "pkg", "datasets", "go.mod", "go.sum"}
 	out, err := exec.Command("git", "rev-parse", "HEAD").Output()
 	if err != nil {
 		return "", true
 	}
 	commit = strings.TrimSpace(string(out))
-	st, err := exec.Command("git", "status", "--porcelain", "--", "lessons/"+lesson, "lessons/lessons.go",
-		"pkg", "datasets", "go.mod", "go.sum").Output()
-	return commit, err != nil || len(strings.TrimSpace(string(st))) > 0
+	st, err := exec.Command("git", append([]string{"status", "--porcelain", "--"}, paths...)...).Output()
+	dirty = err != nil || len(strings.TrimSpace(string(st))) > 0
+	if rev != "" && rev != commit {
+		changed := exec.Command("git", append([]string{"diff", "--quiet", rev, "--"}, paths...)...).Run()
+		commit, dirty = rev, dirty || changed != nil
+	}
+	return commit, dirty
+}
+
+// buildRevision is the commit the running binary was built from, as go build stamps it ("" when
+// it did not: go run, or a build outside a repository).
+func buildRevision() string {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return ""
+	}
+	for _, s := range info.Settings {
+		if s.Key == "vcs.revision" {
+			return s.Value
+		}
+	}
+	return ""
 }
 
 // cpuModel is the first "model name" of /proc/cpuinfo, or GOARCH where there is none.

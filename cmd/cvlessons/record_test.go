@@ -1,0 +1,70 @@
+package main
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestGitState builds a two-commit repository whose second commit changes a lesson, and checks
+// what a run is recorded at: the binary's own commit when it is known (and, when the lesson's
+// files changed since, dirty), HEAD otherwise, and dirty for an uncommitted change.
+func TestGitState(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("no git")
+	}
+	dir := t.TempDir()
+	t.Chdir(dir)
+	git := func(args ...string) string {
+		t.Helper()
+		cmd := exec.Command("git", args...)
+		cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.com",
+			"GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@example.com")
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("git %v: %v: %s", args, err, out)
+		}
+		return strings.TrimSpace(string(out))
+	}
+	write := func(name, text string) {
+		t.Helper()
+		if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(name, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	git("init", "-q")
+	write("lessons/vgg/vgg.go", "package vgg\n")
+	write("lessons/resnet/resnet.go", "package resnet\n")
+	git("add", ".")
+	git("commit", "-q", "-m", "first")
+	first := git("rev-parse", "HEAD")
+	write("lessons/vgg/vgg.go", "package vgg // changed\n")
+	git("commit", "-q", "-am", "second")
+	second := git("rev-parse", "HEAD")
+
+	tests := []struct {
+		name, lesson, rev string
+		wantCommit        string
+		wantDirty         bool
+	}{
+		{"no build revision: HEAD", "vgg", "", second, false},
+		{"built at HEAD", "vgg", second, second, false},
+		{"built before the lesson changed", "vgg", first, first, true},
+		{"built before another lesson changed", "resnet", first, first, false},
+	}
+	for _, tc := range tests {
+		commit, dirty := gitState(tc.lesson, tc.rev)
+		if commit != tc.wantCommit || dirty != tc.wantDirty {
+			t.Errorf("%s: gitState(%s, %.7s) = %.7s, %v; want %.7s, %v", tc.name, tc.lesson, tc.rev, commit, dirty, tc.wantCommit, tc.wantDirty)
+		}
+	}
+	write("lessons/resnet/resnet.go", "package resnet // edited, not committed\n")
+	if _, dirty := gitState("resnet", second); !dirty {
+		t.Errorf("an uncommitted change to the lesson is not dirty")
+	}
+}
