@@ -7,6 +7,8 @@
 #                headless browser, and make lab's server started and asked for GoNB (what CI runs)
 #   make html    execute the notebooks, render them as static HTML in notebooks/html/ and check
 #                each page in a headless chromium (every figure shown, no error)
+#   make hub     serve the course to a class with JupyterHub: each student on the list (scripts/hub.sh
+#                add NAME) gets their own JupyterLab and copy of the notebooks; see docker/README.md
 #   make image   build the classroom container image with buildah and run a notebook in it
 #   make doctor  check the set-up without changing anything
 #   make setup   install what is missing (Jupyter, a C compiler, Go, GoNB) without opening anything
@@ -17,10 +19,13 @@
 SHELL := /bin/bash
 ROOT := $(patsubst %/,%,$(dir $(abspath $(lastword $(MAKEFILE_LIST)))))
 
-.PHONY: lab test html image doctor setup clean measurements fuzz
+.PHONY: lab hub test html image doctor setup clean measurements fuzz
 
 lab:
 	@"$(ROOT)/scripts/lab.sh"
+
+hub:
+	@"$(ROOT)/scripts/hub.sh"
 
 test:
 	@"$(ROOT)/scripts/test.sh"

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# install-lab.sh installs JupyterLab for "make lab" into the course's own Python venv,
-# $CVLESSONS_VENV (default ~/.local/share/cvlessons/venv), from PyPI: the exact versions of
-# scripts/lab/requirements.txt, every file checked against its SHA-256 (pip --require-hashes), wheels
-# only. Nothing goes into the system Python. The GoNB kernel that setup.sh registers for the user is
-# found by this JupyterLab as by Debian's Notebook. scripts/setup.sh calls it.
+# install-lab.sh installs JupyterLab for "make lab", and JupyterHub for "make hub", into the
+# course's own Python venv, $CVLESSONS_VENV (default ~/.local/share/cvlessons/venv), from PyPI: the
+# exact versions of scripts/lab/requirements.txt, every file checked against its SHA-256 (pip
+# --require-hashes), wheels only. Nothing goes into the system Python. The GoNB kernel that
+# setup.sh registers for the user is found by this JupyterLab as by Debian's Notebook.
+# scripts/setup.sh calls it.
 #
 # CVLESSONS_LAB: "auto" (default) installs when PyPI is reachable and otherwise prints one line and
 # goes on ("make lab" then serves Debian's classic Notebook and says why); "1" makes a failure an
