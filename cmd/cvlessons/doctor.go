@@ -27,6 +27,9 @@ backend that starts. Optional: the data sets and pretrained weights in the catal
 the catalogue knows instead), so a damaged or substituted file of the right size is reported;
 lessons that need a missing one say so when run.
 
+The jupyterlab line (optional) says which UI "make lab" serves: JupyterLab from the course's venv
+when scripts/install-lab.sh could install it from PyPI, the classic Notebook otherwise, and why.
+
 The backend line names the backend that starts and why; the xla line (optional) says whether the
 course's XLA CPU plugin is installed, where and which version, or why not. The pure-Go backend
 stays the default even when it is; GOMLX_BACKEND=xla:cpu trains on XLA (docs/backend.md).
@@ -50,6 +53,8 @@ type doctorProbe struct {
 	backend func() (string, error)
 	// xlaPlugin looks for the course's XLA CPU plugin (nil: not checked).
 	xlaPlugin func() backend.XLAPlugin
+	// labUI says which Jupyter UI "make lab" serves (nil: not checked).
+	labUI func() labUI
 	// data lists the catalogue: name, whether it holds weights, where it was found, and whether
 	// its content checks out.
 	data func() []dataStatus
@@ -163,6 +168,9 @@ func doctorChecks(p doctorProbe) []doctorCheck {
 		}
 	}
 	checks = append(checks, kernel)
+	if p.labUI != nil {
+		checks = append(checks, labUICheck(p.labUI()))
+	}
 
 	desc, err := p.backend()
 	be := doctorCheck{name: "backend", required: true, ok: err == nil, detail: desc,
@@ -292,6 +300,7 @@ func systemProbe() doctorProbe {
 		},
 		data:      func() []dataStatus { return catalogueStatus(datasets.Catalogue()) },
 		xlaPlugin: backend.CourseXLAPlugin,
+		labUI:     func() labUI { return courseLabUI(os.Getenv("CVLESSONS_ROOT")) },
 	}
 }
 
