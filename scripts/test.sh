@@ -3,7 +3,8 @@
 # go test, every lesson's quick test again on GoMLX's XLA backend (when the XLA CPU plugin is
 # installed: scripts/install-xla.sh), every notebook headless on the quick preset, and their pages
 # rendered as HTML and opened in a headless chromium (check-html.sh), and the Jupyter server of
-# "make lab" started to check that it serves the GoNB kernel (check-lab.sh). "make test"
+# "make lab" started to check that it serves the GoNB kernel (check-lab.sh), and "make hub" driven
+# by two students in a browser (check-hub.sh). "make test"
 # and CI run exactly this. All run even when one fails, so one report shows every failure; the exit
 # status is 1 then.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -40,5 +41,14 @@ fi
 # free loopback port and asked for the GoNB kernel, which runs a line of Go (about 10 s).
 say "the Jupyter server of make lab"
 "$ROOT/scripts/check-lab.sh" || failed+=("make lab's server")
+# "make hub" end to end in a browser: two students, a wrong password, notebook 00, one student kept
+# out of the other's server (about a minute and a half). It needs the JupyterHub of the course's
+# venv, which setup installs when PyPI is reachable.
+if [[ -x "$LAB_VENV/bin/jupyterhub" ]]; then
+	say "the classroom hub of make hub, in a headless browser"
+	"$ROOT/scripts/check-hub.sh" || failed+=("make hub")
+else
+	say "the classroom hub: skipped, no JupyterHub in $LAB_VENV (scripts/install-lab.sh needs PyPI)"
+fi
 ((${#failed[@]} == 0)) || die "failed: ${failed[*]} (see above)"
 say "all tests passed"
