@@ -32,7 +32,7 @@
 // "layer<k>/<j>/downsample/0" (1x1 projection convolution) and "layer<k>/<j>/downsample/1" (its
 // BatchNorm), and "fc". ResNet convolutions have no bias, as in torchvision. BatchNorm uses PyTorch's
 // epsilon 1e-5 and momentum (GoMLX's 0.9 equals PyTorch's momentum=0.1); its "avg_weight" variable
-// has no torchvision counterpart (set it to a large count, e.g. 1e6, after importing running stats).
+// has no torchvision counterpart (ImportStateDict sets it to at least 1e6: see pretrainedBatchCount).
 //
 // Convolutions pad like torchvision (3x3 with padding 1, 7x7 stride 2 with padding 3, 1x1 with
 // none): stride-1 convolutions use GoMLX's PadSame, which is symmetric for odd kernels; strided ones

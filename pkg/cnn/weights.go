@@ -23,9 +23,13 @@ var torchParamNames = map[string]map[string]string{
 // "num_batches_tracked". It is imported when present but never required.
 const bnCountName = "avg_weight"
 
-// pretrainedBatchCount is the avg_weight given to BatchNorm layers whose checkpoint has no
-// num_batches_tracked (checkpoints older than PyTorch 0.4.1, such as torchvision's ResNet weights):
-// large, so that GoMLX's debiased running average keeps the imported statistics.
+// pretrainedBatchCount is the smallest avg_weight given to an imported BatchNorm layer. GoMLX
+// debiases its running average: a step blends the batch's statistics in with weight
+// max(1 - momentum, 1/(avg_weight+1)), so a count of 0 would replace the imported statistics with
+// the first training batch's. PyTorch (with a momentum, as torchvision's and EfficientNet-Lite's
+// layers have) never debiases, whatever num_batches_tracked says, and converted checkpoints often
+// carry 0 there (EfficientNet-Lite0's do): so the count is at least this large, and the running
+// averages move from the imported ones at the layer's momentum, as in PyTorch.
 const pretrainedBatchCount = 1e6
 
 // TorchModule returns the torchvision module path ("features.0", "layer1.0.downsample.0") of a GoMLX
@@ -113,7 +117,9 @@ type assignment struct {
 // (build the model's graph once first, for instance with LoadPretrained), converting layouts:
 // convolution weights [out, in, kh, kw] to [kh, kw, in, out], Linear weights [out, in] to [in, out]
 // (with the flatten permutation of ImportOptions.Flatten), BatchNorm weight/bias/running_mean/
-// running_var to scale/offset/mean/variance, and num_batches_tracked to avg_weight (1e6 when absent).
+// running_var to scale/offset/mean/variance, and num_batches_tracked to avg_weight (at least 1e6, so
+// that training moves the imported running statistics at the layer's momentum: see
+// pretrainedBatchCount).
 //
 // Every shape is checked before anything is written: a mismatch returns an error naming the key,
 // the checkpoint's shape and the shape the model expects (in PyTorch's layout), and leaves ctx
@@ -153,7 +159,7 @@ func ImportStateDict(ctx *context.Context, sd *StateDict, opts ImportOptions) (*
 		count := float32(pretrainedBatchCount)
 		key := module + ".num_batches_tracked"
 		if t, ok := sd.Tensors[key]; ok && len(t.Data) == 1 {
-			count = t.Data[0]
+			count = max(count, t.Data[0])
 			used[key] = true
 		}
 		todo = append(todo, assignment{v, filled(v.Shape().Size(), count, v.Shape().Dimensions)})

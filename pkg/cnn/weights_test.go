@@ -206,6 +206,9 @@ func TestImportStateDictErrors(t *testing.T) {
 		sd := load(t)
 		delete(sd.Tensors, "features.1.num_batches_tracked") // As in pre-0.4.1 checkpoints.
 		sd.Keys = slices.DeleteFunc(sd.Keys, func(k string) bool { return k == "features.1.num_batches_tracked" })
+		// A converted checkpoint's zero count (EfficientNet-Lite0's) and a count above the floor.
+		sd.Tensors["features.5.num_batches_tracked"].Data[0] = 0
+		sd.Tensors["features.9.num_batches_tracked"].Data[0] = 5e6
 		ctx := build(t, tinyVGG(true))
 		if _, err := ImportStateDict(ctx, sd, ImportOptions{Strict: true}); err != nil {
 			t.Fatalf("import without num_batches_tracked: %v", err)
@@ -214,8 +217,10 @@ func TestImportStateDictErrors(t *testing.T) {
 			scope string
 			want  float32
 		}{
-			{"/features/1/batch_normalization", pretrainedBatchCount}, // absent: large count
-			{"/features/5/batch_normalization", 1000},                 // gen_parity.py sets 1000
+			{"/features/1/batch_normalization", pretrainedBatchCount},  // absent: large count
+			{"/features/5/batch_normalization", pretrainedBatchCount},  // 0: the imported statistics must survive a step
+			{"/features/9/batch_normalization", 5e6},                   // above the floor: kept
+			{"/features/12/batch_normalization", pretrainedBatchCount}, // gen_parity.py's 1000: raised to the floor
 		} {
 			v := ctx.GetVariableByScopeAndName(tc.scope, bnCountName)
 			got := tensors.MustCopyFlatData[float32](v.MustValue())[0]
