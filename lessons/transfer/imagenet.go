@@ -17,8 +17,11 @@ type ImageNetConfig struct {
 	// evaluating; the note's 3 are its first lines), HeadSeeds how many heads, with seeds 1234, 1235, ...
 	HeadEpochs int `json:"head_epochs"`
 	HeadSeeds  int `json:"head_seeds"`
-	// FineTuneArms adds two uncached runs of the note's program beside its frozen one: full
-	// fine-tuning from the ImageNet weights, and the same network from random initialization.
+	// Uncached runs the note's program itself once (frozen backbone, its augmentation, no cache:
+	// every epoch a pass of the whole network, minutes on 2 cores); FineTuneArms adds two more runs
+	// of it: full fine-tuning from the ImageNet weights, and the same network from random
+	// initialization.
+	Uncached     bool `json:"uncached"`
 	FineTuneArms bool `json:"fine_tune_arms"`
 }
 
@@ -39,7 +42,7 @@ type ImageNetResult struct {
 	// gets wrong; FeatureSeconds the two backbones' passes over every image.
 	Mistakes       []string `json:"mistakes"`
 	FeatureSeconds float64  `json:"feature_seconds"`
-	// Arms are the uncached runs of the note's program: "frozen" always, "fine-tune" and
+	// Arms are the uncached runs of the note's program: "frozen" with Uncached, "fine-tune" and
 	// "random-init" with FineTuneArms.
 	Arms []RecipeArm `json:"arms"`
 	// Figures are predictions.png and mistakes.png.
@@ -92,9 +95,8 @@ func imageNetInputs() (weights, data string, err error) {
 }
 
 // RunImageNet measures the note's recipe on EfficientNet-Lite0's ImageNet weights with the
-// images in dataDir: cached-feature heads on the pretrained and on a random backbone, then the
-// note's uncached program (and, with FineTuneArms, its fine-tuning and random-initialization
-// arms). Figures go to outDir when it is not "".
+// images in dataDir: cached-feature heads on the pretrained and on a random backbone, then, as c
+// asks, the note's uncached program and its fine-tuning and random-initialization arms. Figures go to outDir when it is not "".
 func RunImageNet(c ImageNetConfig, weights, dataDir, outDir string, cfg Config) (*ImageNetResult, error) {
 	if c.HeadEpochs < 3 || c.HeadSeeds < 1 {
 		return nil, fmt.Errorf("transfer: ImageNet measurement needs HeadEpochs >= 3 (the note's) and HeadSeeds >= 1, got %d and %d", c.HeadEpochs, c.HeadSeeds)
@@ -132,10 +134,10 @@ func RunImageNet(c ImageNetConfig, weights, dataDir, outDir string, cfg Config) 
 		name              string
 		fineTune, scratch bool
 	}{{"frozen", false, false}, {"fine-tune", true, false}, {"random-init", false, true}}
-	if !c.FineTuneArms {
-		arms = arms[:1]
-	}
 	for _, arm := range arms {
+		if (arm.name == "frozen" && !c.Uncached) || (arm.name != "frozen" && !c.FineTuneArms) {
+			continue
+		}
 		say(cfg, "part B: the note's program, uncached, %s", arm.name)
 		rc := NoteRecipe("efficientnet-lite0", weights, true)
 		rc.DataDir, rc.FineTune, rc.RandomInit = dataDir, arm.fineTune, arm.scratch

@@ -73,8 +73,8 @@ func TestPlan(t *testing.T) {
 		parts []string
 		want  []string
 	}{
-		{"class", Class(), true, []string{partBPart, "pretraining", armsPart}, []string{"5 heads x 25 epochs", "the note's program uncached)"}},
-		{"full", Full(), true, []string{partBPart, "pretraining", armsPart}, []string{"fine-tuned and from random initialization"}},
+		{"class", Class(), true, []string{partBPart, "pretraining", armsPart}, []string{"5 heads x 25 epochs on cached features and on a random backbone)"}},
+		{"full", Full(), true, []string{partBPart, "pretraining", armsPart}, []string{"uncached, also fine-tuned and from random initialization"}},
 		{"part A only", Quick(), false, []string{"pretraining", armsPart}, []string{"30000 Fashion-MNIST images"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

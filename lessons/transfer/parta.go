@@ -278,11 +278,16 @@ func plan(cfg Config, partB bool) progress.Plan {
 		{Name: armsPart, Steps: 3 * len(cfg.Shots) * cfg.Repeats * cfg.Steps}}
 	if partB {
 		c := cfg.ImageNet
-		arms := "the note's program uncached"
-		if c.FineTuneArms {
-			arms += ", fine-tuned and from random initialization"
+		arms := ""
+		switch {
+		case c.Uncached && c.FineTuneArms:
+			arms = "; the note's program uncached, also fine-tuned and from random initialization"
+		case c.Uncached:
+			arms = "; the note's program uncached"
+		case c.FineTuneArms:
+			arms = "; the note's program uncached, fine-tuned and from random initialization"
 		}
-		what = fmt.Sprintf("the note's ants/bees recipe on EfficientNet-Lite0's ImageNet weights (%d heads x %d epochs on cached features and on a random backbone; %s); then %s",
+		what = fmt.Sprintf("the note's ants/bees recipe on EfficientNet-Lite0's ImageNet weights (%d heads x %d epochs on cached features and on a random backbone%s); then %s",
 			c.HeadSeeds, c.HeadEpochs, arms, what)
 		parts = append([]progress.Part{{Name: partBPart}}, parts...)
 	}
