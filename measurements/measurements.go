@@ -182,7 +182,8 @@ func Describe(lesson string) string {
 }
 
 // Value returns the number at a dotted path in a run's report ("depths.2.test_accuracy": fields and
-// list indices), for tests that assert a lesson's claims on its committed runs.
+// list indices, -1 for a list's last element), for tests that assert a lesson's claims on its
+// committed runs.
 func (r Run) Value(path string) (float64, error) {
 	var v any
 	if err := json.Unmarshal(r.Report, &v); err != nil {
@@ -194,7 +195,11 @@ func (r Run) Value(path string) (float64, error) {
 			v = x[key]
 		case []any:
 			var i int
-			if _, err := fmt.Sscan(key, &i); err != nil || i < 0 || i >= len(x) {
+			_, err := fmt.Sscan(key, &i)
+			if err == nil && i < 0 {
+				i += len(x) // -1 is the last element
+			}
+			if err != nil || i < 0 || i >= len(x) {
 				return 0, fmt.Errorf("measurements: %s: %q: index %q out of range 0..%d", FileName(r.Lesson, r.Preset), path, key, len(x)-1)
 			}
 			v = x[i]
@@ -216,6 +221,17 @@ type Claim struct {
 	What, Path, Minus string
 	// Min and Max bound the value (inclusive); a NaN bound is not checked.
 	Min, Max float64
+}
+
+// Recorded lists the presets of lesson that have a committed run, in the order class, quick, full.
+func Recorded(lesson string) []string {
+	var presets []string
+	for _, p := range []string{"class", "quick", "full"} {
+		if _, ok := Find(lesson, p); ok {
+			presets = append(presets, p)
+		}
+	}
+	return presets
 }
 
 // CheckClaims checks each claim on the committed run of lesson with preset and returns one message

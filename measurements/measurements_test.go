@@ -126,3 +126,35 @@ func TestLessonSources(t *testing.T) {
 		t.Errorf("lessonSources(welcome) lists the measurements package: %s", got)
 	}
 }
+
+// TestValue reads numbers from a small report: fields, list indices (negative from the end) and
+// the errors for a path that is not there or not a number.
+func TestValue(t *testing.T) {
+	r := Run{Lesson: "welcome", Preset: "class", Report: []byte(`{"loss":[0.7,0.4,0.1],"a":{"b":[{"c":2}]},"name":"x"}`)}
+	for _, tc := range []struct {
+		path    string
+		want    float64
+		wantErr string
+	}{
+		{"loss.0", 0.7, ""},
+		{"loss.-1", 0.1, ""},
+		{"loss.-3", 0.7, ""},
+		{"a.b.0.c", 2, ""},
+		{"loss.3", 0, "out of range"},
+		{"loss.-4", 0, "out of range"},
+		{"loss.x", 0, "out of range"},
+		{"name", 0, "not a number"},
+		{"name.z", 0, `no field "z"`},
+	} {
+		got, err := r.Value(tc.path)
+		switch {
+		case tc.wantErr == "" && (err != nil || got != tc.want):
+			t.Errorf("Value(%q) = %v, %v; want %v", tc.path, got, err, tc.want)
+		case tc.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tc.wantErr)):
+			t.Errorf("Value(%q) error %v, want one containing %q", tc.path, err, tc.wantErr)
+		}
+	}
+	if got := Recorded("no-such-lesson"); len(got) != 0 {
+		t.Errorf("Recorded(no-such-lesson) = %v, want none", got)
+	}
+}
