@@ -7,20 +7,23 @@ import (
 	"github.com/cvlessons/cvlessons/measurements"
 )
 
-// TestCommittedRuns asserts the detection lesson's claims on the committed class run
+// TestCommittedRuns asserts the detection lesson's claims on every committed run
 // (measurements/): NMS removes duplicates and raises mAP; YOLO is at least 10x faster per image than
 // R-CNN and Fast R-CNN's network faster than R-CNN's (speed claims, so they are checked on the
 // recorded run, not timed in a test); both learn.
 // Models: YOLO v1, R-CNN, Fast R-CNN.
 func TestCommittedRuns(t *testing.T) {
 	nan := math.NaN()
-	for _, f := range measurements.CheckClaims("detection", "class", []measurements.Claim{
+	claims := []measurements.Claim{
 		{What: "YOLO is at least 10x faster per image than R-CNN", Path: "detectors.yolo_speedup", Min: 10, Max: nan},                                      // recorded 81x
 		{What: "Fast R-CNN's network is faster than R-CNN's (selective search left out)", Path: "detectors.fast_rcnn_network_speedup", Min: 1.1, Max: nan}, // recorded 1.31x
 		{What: "YOLO learns", Path: "detectors.models.0.map50", Min: 0.7, Max: nan},                                                                        // recorded 0.801
 		{What: "R-CNN learns", Path: "detectors.models.1.map50", Min: 0.8, Max: nan},                                                                       // recorded 0.875
 		{What: "NMS raises YOLO's mAP@0.5", Path: "detectors.yolo_after_nms.map50", Minus: "detectors.yolo_before_nms.map50", Min: 0.01, Max: nan},         // recorded +0.041
-	}) {
-		t.Error(f)
+	}
+	for _, preset := range measurements.Recorded("detection") {
+		for _, f := range measurements.CheckClaims("detection", preset, claims) {
+			t.Error(f)
+		}
 	}
 }
