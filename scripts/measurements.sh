@@ -12,7 +12,9 @@ presets=(${PRESETS:-class full})
 lessons=(${LESSONS:---all})
 bin="$(mktemp -d)/cvlessons"
 trap 'rm -rf "$(dirname "$bin")"' EXIT
-go build -o "$bin" ./cmd/cvlessons
+# -buildvcs=auto stamps the commit the binary is built from (GOFLAGS may turn it off): each run is
+# recorded at that commit, so commits made while the lessons run cannot pass for the code that ran.
+go build -buildvcs=auto -o "$bin" ./cmd/cvlessons
 for p in "${presets[@]}"; do
 	say "recording the $p preset of ${lessons[*]}"
 	"$bin" lesson run "${lessons[@]}" --preset "$p" --out "$ROOT/out/measurements/$p" --record "$ROOT/measurements" >/dev/null
