@@ -78,8 +78,11 @@ def run_go(base, port, token, kernel_id):
             "content": {"code": "%%\nfmt.Println(6*7)", "silent": False, "store_history": False,
                         "user_expressions": {}, "allow_stdin": False, "stop_on_error": True},
         }))
+        # The reply comes on the shell channel, the output on iopub: the two are not ordered, so
+        # wait for both the reply and iopub's "idle", which follows the cell's last output.
         out, deadline = [], time.monotonic() + KERNEL_TIMEOUT
-        while time.monotonic() < deadline:
+        reply, idle = None, False
+        while time.monotonic() < deadline and (reply is None or not idle):
             msg = json.loads(ws.recv())
             if msg.get("parent_header", {}).get("msg_id") != msg_id:
                 continue
@@ -89,10 +92,14 @@ def run_go(base, port, token, kernel_id):
             elif kind == "error":
                 return "".join(out), "the kernel raised %s: %s" % (content.get("ename"), content.get("evalue"))
             elif kind == "execute_reply":
-                if content.get("status") != "ok":
-                    return "".join(out), "execute_reply status %r" % content.get("status")
-                return "".join(out), None
-        return "".join(out), "no execute_reply within %ds" % KERNEL_TIMEOUT
+                reply = content.get("status")
+            elif kind == "status" and content.get("execution_state") == "idle":
+                idle = True
+        if reply is None or not idle:
+            return "".join(out), "no execute_reply and idle status within %ds" % KERNEL_TIMEOUT
+        if reply != "ok":
+            return "".join(out), "execute_reply status %r" % reply
+        return "".join(out), None
     finally:
         ws.close()
 
