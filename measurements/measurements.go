@@ -234,6 +234,20 @@ func Recorded(lesson string) []string {
 	return presets
 }
 
+// CheckRecorded checks the claims on every committed run of lesson (Recorded) and returns one
+// message per failure, each naming its run; a lesson with no committed run is a failure.
+func CheckRecorded(lesson string, claims []Claim) []string {
+	presets := Recorded(lesson)
+	if len(presets) == 0 {
+		return CheckClaims(lesson, "class", claims)
+	}
+	var fails []string
+	for _, p := range presets {
+		fails = append(fails, CheckClaims(lesson, p, claims)...)
+	}
+	return fails
+}
+
 // CheckClaims checks each claim on the committed run of lesson with preset and returns one message
 // per failure (none when all hold); a missing run is a failure.
 func CheckClaims(lesson, preset string, claims []Claim) []string {

@@ -1,6 +1,7 @@
 package measurements
 
 import (
+	"math"
 	"os"
 	"os/exec"
 	"strings"
@@ -156,5 +157,21 @@ func TestValue(t *testing.T) {
 	}
 	if got := Recorded("no-such-lesson"); len(got) != 0 {
 		t.Errorf("Recorded(no-such-lesson) = %v, want none", got)
+	}
+}
+
+// TestCheckRecorded checks that a lesson without committed runs fails, and that a claim is checked
+// on every committed preset of a lesson that has some (welcome has class and full runs).
+func TestCheckRecorded(t *testing.T) {
+	if f := CheckRecorded("no-such-lesson", nil); len(f) != 1 || !strings.Contains(f[0], "no committed run") {
+		t.Errorf("CheckRecorded(no-such-lesson) = %q, want one failure naming the missing run", f)
+	}
+	presets := Recorded("welcome")
+	if len(presets) == 0 {
+		t.Skip("no committed welcome run")
+	}
+	f := CheckRecorded("welcome", []Claim{{What: "impossible", Path: "test_accuracy", Min: 2, Max: math.NaN()}})
+	if len(f) != len(presets) {
+		t.Errorf("an impossible claim failed %d times over presets %v, want once each: %q", len(f), presets, f)
 	}
 }
