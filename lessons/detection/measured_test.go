@@ -24,4 +24,11 @@ func TestCommittedRuns(t *testing.T) {
 	for _, f := range measurements.CheckRecorded("detection", claims) {
 		t.Error(f)
 	}
+	// The targets, on the full preset (one recorded run).
+	for _, f := range measurements.CheckClaims("detection", "full", []measurements.Claim{
+		{What: "YOLO reaches mAP@0.5 0.90", Path: "detectors.models.0.map50", Min: 0.90, Max: nan},  // recorded 0.921
+		{What: "R-CNN reaches mAP@0.5 0.85", Path: "detectors.models.1.map50", Min: 0.85, Max: nan}, // recorded 0.924
+	}) {
+		t.Error(f)
+	}
 }
