@@ -13,17 +13,7 @@ import (
 // committed runs generate: a hand edit, a new run not regenerated (go generate ./measurements), or
 // lesson code changed since a run, which the regenerated section marks as stale.
 func TestREADMEIsGenerated(t *testing.T) {
-	if err := exec.Command("git", "-C", "..", "rev-parse", "HEAD").Run(); err != nil {
-		t.Skipf("not a git checkout (%v): freshness cannot be checked", err)
-	}
-	runs, err := All()
-	if err != nil {
-		t.Fatal(err)
-	}
-	fresh, err := CheckFreshness("..", runs)
-	if err != nil {
-		t.Fatal(err)
-	}
+	runs, fresh := committedRuns(t)
 	doc, err := os.ReadFile("../README.md")
 	if err != nil {
 		t.Fatal(err)
@@ -174,4 +164,22 @@ func TestCheckRecorded(t *testing.T) {
 	if len(f) != len(presets) {
 		t.Errorf("an impossible claim failed %d times over presets %v, want once each: %q", len(f), presets, f)
 	}
+}
+
+// committedRuns returns the committed runs and their freshness in this checkout, for the tests
+// that regenerate the README and the docs; it skips the test outside a git checkout.
+func committedRuns(t *testing.T) ([]Run, map[string]Freshness) {
+	t.Helper()
+	if err := exec.Command("git", "-C", "..", "rev-parse", "HEAD").Run(); err != nil {
+		t.Skipf("not a git checkout (%v): freshness cannot be checked", err)
+	}
+	runs, err := All()
+	if err != nil {
+		t.Fatal(err)
+	}
+	fresh, err := CheckFreshness("..", runs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return runs, fresh
 }
