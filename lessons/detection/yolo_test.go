@@ -77,6 +77,47 @@ func TestTrainYOLOSmoke(t *testing.T) {
 	}
 }
 
+// TestTrainYOLOIsReproducible trains the same tiny YOLO twice with one seed: every loss and every
+// predicted value must be bit-identical (data order, initialization and the backend's reductions
+// are all seeded or fixed), which is what lets a committed run stand for the notebook's numbers.
+func TestTrainYOLOIsReproducible(t *testing.T) {
+	b, err := backend.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	trainSet, val, err := datasets.DigitDetection(datasets.DefaultDigitsConfig(), 32, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := YOLOConfig{Grid: detect.YOLOGrid{S: 6, B: 2, C: 10, Width: 96, Height: 96}, Channels: []int{4, 8, 8, 8},
+		Steps: 6, BatchSize: 8, LearningRate: 3e-3, Seed: 7}
+	var losses [2][]float64
+	var preds [2][][]float32
+	for run := range 2 {
+		ctx, l, err := TrainYOLO(b, cfg, trainSet, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := PredictYOLO(b, ctx, cfg, val.Images, 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		losses[run], preds[run] = l, p
+	}
+	for i := range losses[0] {
+		if math.Float64bits(losses[0][i]) != math.Float64bits(losses[1][i]) {
+			t.Fatalf("step %d: loss %v then %v, want bit-identical runs", i, losses[0][i], losses[1][i])
+		}
+	}
+	for i := range preds[0] {
+		for j := range preds[0][i] {
+			if math.Float32bits(preds[0][i][j]) != math.Float32bits(preds[1][i][j]) {
+				t.Fatalf("image %d value %d: %v then %v, want bit-identical runs", i, j, preds[0][i][j], preds[1][i][j])
+			}
+		}
+	}
+}
+
 // TestTrainYOLOCosine checks the cosine schedule: after step k of n (0-based) the learning rate is
 // LearningRate·(1 + cos(π·k/n))/2, so after the last of 4 steps it is (1 + cos(3π/4))/2 ≈ 0.146 of
 // it; without Cosine it stays LearningRate.
