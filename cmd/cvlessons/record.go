@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"runtime/debug"
 	"strings"
@@ -21,11 +22,16 @@ import (
 // recordRun writes a lesson run to dir/LESSON.PRESET.json (atomically), with the machine, the date,
 // the commit, the backend and the duration, for the README's generated tables and the lessons'
 // claim tests.
-func recordRun(dir, lesson string, preset lessons.Preset, start time.Time, elapsed time.Duration, steps int, res lessons.Result) (string, error) {
+//
+// Paths in the report name no folder of the recording machine: those inside the run's output
+// folder outDir are made relative to it, other absolute paths are shortened to ".../" and their
+// last two elements (see portablePaths).
+func recordRun(dir, outDir, lesson string, preset lessons.Preset, start time.Time, elapsed time.Duration, steps int, res lessons.Result) (string, error) {
 	report, err := json.Marshal(res)
 	if err != nil {
 		return "", fmt.Errorf("record: encoding the report: %w", err)
 	}
+	report = portablePaths(report, outDir)
 	commit, dirty := gitState(lesson, buildRevision())
 	r := measurements.Run{
 		Lesson: lesson, Preset: string(preset), Date: start.UTC().Truncate(time.Second),
@@ -46,6 +52,42 @@ func recordRun(dir, lesson string, preset lessons.Preset, start time.Time, elaps
 		return "", fmt.Errorf("record: %w", err)
 	}
 	return path, nil
+}
+
+// jsonStringToken matches one JSON string token, escapes included; matched from the start of a
+// document, successive matches are exactly its strings.
+var jsonStringToken = regexp.MustCompile(`"(?:[^"\\]|\\.)*"`)
+
+// portablePaths rewrites the absolute paths in the JSON document doc so that a committed record
+// names no folder of the machine that made it: a path inside outDir becomes relative to outDir
+// (figure files: "vgg/curves.png" under the run's --out), any other absolute path becomes ".../"
+// and its last two elements (a data folder: ".../hymenoptera_data/train"). Other strings (keys,
+// text, relative paths) are left alone.
+func portablePaths(doc []byte, outDir string) []byte {
+	abs, err := filepath.Abs(outDir)
+	if err != nil {
+		abs = outDir
+	}
+	return jsonStringToken.ReplaceAllFunc(doc, func(tok []byte) []byte {
+		var p string
+		if json.Unmarshal(tok, &p) != nil || !strings.HasPrefix(p, "/") || strings.Contains(p, "\n") {
+			return tok
+		}
+		if rel, err := filepath.Rel(abs, p); err == nil && rel != ".." && !strings.HasPrefix(rel, "../") {
+			return jsonString(filepath.ToSlash(rel))
+		}
+		parts := strings.Split(strings.Trim(p, "/"), "/")
+		if len(parts) > 2 {
+			parts = parts[len(parts)-2:]
+		}
+		return jsonString(".../" + strings.Join(parts, "/"))
+	})
+}
+
+// jsonString encodes s as a JSON string.
+func jsonString(s string) []byte {
+	b, _ := json.Marshal(s) // A string always encodes.
+	return b
 }
 
 // gitState returns the commit a lesson run is recorded at, and whether the files the lesson is

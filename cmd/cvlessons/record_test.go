@@ -68,3 +68,25 @@ func TestGitState(t *testing.T) {
 		t.Errorf("an uncommitted change to the lesson is not dirty")
 	}
 }
+
+func TestPortablePaths(t *testing.T) {
+	out := t.TempDir()
+	tests := []struct {
+		name, in, want string
+	}{
+		{"figure in the output folder", `{"f":"` + out + `/vgg/curves.png"}`, `{"f":"vgg/curves.png"}`},
+		{"the output folder itself", `{"f":"` + out + `"}`, `{"f":"."}`},
+		{"data folder elsewhere", `{"d":"/srv/data/hymenoptera_data/train"}`, `{"d":".../hymenoptera_data/train"}`},
+		{"short absolute path", `{"d":"/data"}`, `{"d":".../data"}`},
+		{"sibling with the same prefix", `{"f":"` + out + `x/a.png"}`, `{"f":".../` + filepath.Base(out) + `x/a.png"}`},
+		{"relative path and text", `{"f":"out/a.png","s":"a / b","n":1.5}`, `{"f":"out/a.png","s":"a / b","n":1.5}`},
+		{"escaped quote before a slash", `{"s":"say \"/x/y\" twice","k":"/a/b/c d"}`, `{"s":"say \"/x/y\" twice","k":".../b/c d"}`},
+		{"escaped path", `{"f":"/srv/a\u0026b/c"}`, `{"f":".../a\u0026b/c"}`},
+		{"list of figures", `["` + out + `/a.png","` + out + `/b.png"]`, `["a.png","b.png"]`},
+	}
+	for _, tc := range tests {
+		if got := string(portablePaths([]byte(tc.in), out)); got != tc.want {
+			t.Errorf("%s: portablePaths(%s) = %s, want %s", tc.name, tc.in, got, tc.want)
+		}
+	}
+}
