@@ -205,6 +205,84 @@ func TestEfficientNetParityWithPyTorch(t *testing.T) {
 	}
 }
 
+// TestEfficientNetTrainingModeParity runs the same tiny EfficientNet-Lite0 in training mode (dropout
+// and drop connect off) on the two 48x48 images, as gen_efficientnet_train.py does under PyTorch's
+// model.train(): every BatchNorm normalizes by the batch's statistics, so the logits must match
+// PyTorch's, and the stem's and head's running means must move 1% towards the batch's. (The running
+// variances move towards the biased batch variance here and the unbiased one in PyTorch, a factor
+// n/(n-1) of their 1% step: 1 + 1/1151 for the stem's 24x24 maps of two images and 1 + 1/7 for the
+// head's 2x2 maps, 0.0011 apart on the head measured, so they are compared to 1e-3 and 3e-3.)
+func TestEfficientNetTrainingModeParity(t *testing.T) {
+	b := weightsBackend(t)
+	want, err := ReadStateDict(filepath.Join(weightsDir, "efficientnet_parity_train.pth"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	parity, err := ReadStateDict(filepath.Join(weightsDir, efficientNetParity))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sd, err := ReadStateDict(filepath.Join(weightsDir, efficientNetTiny))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := ArchFromStateDict("efficientnet-lite0", sd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := m.(*EfficientNetLite)
+	e.Dropout = 0
+	ctx := context.New()
+	if _, err := ImportModel(b, ctx, e.Logits, 48, sd, ImportOptions{Strict: true}); err != nil {
+		t.Fatal(err)
+	}
+	exec, err := context.NewExec(b, ctx.Checked(false), func(ctx *context.Context, images *graph.Node) *graph.Node {
+		ctx.SetTraining(images.Graph(), true)
+		return e.Logits(ctx, images)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer exec.Finalize()
+	x := parity.Tensors["input48"]
+	out, err := exec.Exec(tensors.FromFlatDataAndDimensions(x.Data, x.Shape...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checks := []struct {
+		name      string
+		got       []float32
+		tolerance float64
+	}{
+		{"tiny/48/train", tensors.MustCopyFlatData[float32](out[0]), 1e-4},
+		{"_bn0/running_mean", bnAverage(t, ctx, "/_bn0", "mean"), 1e-5},
+		{"_bn1/running_mean", bnAverage(t, ctx, "/_bn1", "mean"), 1e-5},
+		{"_bn0/running_var", bnAverage(t, ctx, "/_bn0", "variance"), 1e-3},
+		{"_bn1/running_var", bnAverage(t, ctx, "/_bn1", "variance"), 3e-3},
+	}
+	for _, c := range checks {
+		w := want.Tensors[c.name]
+		if w == nil || len(w.Data) != len(c.got) {
+			t.Fatalf("%s: %d values, want %v", c.name, len(c.got), w)
+		}
+		d := weightsMaxAbsDiff(c.got, w.Data)
+		t.Logf("%s: max |Go - PyTorch| = %.2g", c.name, d)
+		if d > c.tolerance {
+			t.Errorf("%s: max |Go - PyTorch| = %g, want <= %g", c.name, d, c.tolerance)
+		}
+	}
+}
+
+// bnAverage returns the BatchNorm running average name ("mean" or "variance") of the layer scope.
+func bnAverage(t *testing.T, ctx *context.Context, layer, name string) []float32 {
+	t.Helper()
+	v := ctx.GetVariableByScopeAndName(layer+"/batch_normalization", name)
+	if v == nil {
+		t.Fatalf("no BatchNorm %s under %s", name, layer)
+	}
+	return tensors.MustCopyFlatData[float32](v.MustValue())
+}
+
 // TestEfficientNetGroupedConvGradient checks the depthwise convolution (FeatureGroupCount equal to
 // the channels) forward and backward on the test backend against the same convolution written as
 // one ungrouped convolution per channel.
