@@ -103,18 +103,18 @@ func TestLessonSources(t *testing.T) {
 	if _, err := exec.LookPath("go"); err != nil {
 		t.Skip("no go command")
 	}
-	paths, err := lessonSources("..", "welcome")
+	paths, err := LessonSources("..", "welcome")
 	if err != nil {
 		t.Fatal(err)
 	}
 	got := strings.Join(paths, " ")
 	for _, want := range []string{"go.mod", ":(glob)lessons/welcome/*", ":(glob)pkg/backend/*"} {
 		if !strings.Contains(got, want) {
-			t.Errorf("lessonSources(welcome) lacks %s: %s", want, got)
+			t.Errorf("LessonSources(welcome) lacks %s: %s", want, got)
 		}
 	}
 	if strings.Contains(got, ":(glob)measurements/*") {
-		t.Errorf("lessonSources(welcome) lists the measurements package: %s", got)
+		t.Errorf("LessonSources(welcome) lists the measurements package: %s", got)
 	}
 }
 

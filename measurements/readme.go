@@ -43,14 +43,12 @@ func CheckFreshness(root string, runs []Run) (map[string]Freshness, error) {
 		paths, ok := deps[r.Lesson]
 		if !ok {
 			var err error
-			if paths, err = lessonSources(root, r.Lesson); err != nil {
+			if paths, err = LessonSources(root, r.Lesson); err != nil {
 				return nil, err
 			}
 			deps[r.Lesson] = paths
 		}
-		args := append([]string{"diff", "--quiet", r.Commit, "--"}, paths...)
-		args = append(args, ":(exclude)*_test.go", ":(exclude)**/testdata/**", ":(exclude)measurements/*.json")
-		cmd := exec.Command("git", args...)
+		cmd := exec.Command("git", append([]string{"diff", "--quiet", r.Commit, "--"}, paths...)...)
 		cmd.Dir = root
 		err := cmd.Run()
 		switch e, isExit := err.(*exec.ExitError); {
@@ -65,9 +63,11 @@ func CheckFreshness(root string, runs []Run) (map[string]Freshness, error) {
 	return out, nil
 }
 
-// lessonSources lists, relative to root, the folders of the module's packages that
-// lessons/<lesson> is built from, plus go.mod and go.sum.
-func lessonSources(root, lesson string) ([]string, error) {
+// LessonSources returns the git pathspecs, relative to root, of the files lessons/<lesson> is
+// built from: the files of every package of the module it imports (go list -deps) except this
+// one, go.mod and go.sum, without tests and test data. A run is current while they are unchanged
+// since its commit; the recorder marks a run dirty when they hold uncommitted changes.
+func LessonSources(root, lesson string) ([]string, error) {
 	cmd := exec.Command("go", "list", "-deps", "-f", "{{if not .Standard}}{{.Dir}}{{end}}", "./lessons/"+lesson)
 	cmd.Dir = root
 	var stderr bytes.Buffer
@@ -94,7 +94,7 @@ func lessonSources(root, lesson string) ([]string, error) {
 		// The folder's own files only, not its subfolders (which are packages of their own).
 		paths = append(paths, ":(glob)"+filepath.ToSlash(filepath.Join(rel, "*")))
 	}
-	return paths, nil
+	return append(paths, ":(exclude)*_test.go", ":(exclude)**/testdata/**"), nil
 }
 
 func short(commit string) string { return commit[:min(len(commit), 10)] }

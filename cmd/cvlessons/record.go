@@ -91,21 +91,36 @@ func jsonString(s string) []byte {
 }
 
 // gitState returns the commit a lesson run is recorded at, and whether the files the lesson is
-// built from (its package, the building blocks, go.mod) may differ from that commit. The commit is
-// the one the running binary was built from when go build stamped it (rev), else the repository's
-// HEAD; with rev, those files in the working tree are compared with rev, so a commit made while a
-// long lesson ran cannot pass for the code that ran. "" when git or the repository is not there.
+// built from (measurements.LessonSources: its packages, go.mod and go.sum, without tests and test
+// data) may differ from that commit. The commit is the one the running binary was built from when
+// go build stamped it (rev), else the repository's HEAD; with rev, those files in the working tree
+// are compared with rev, so a commit made while a long lesson ran cannot pass for the code that
+// ran. "" when git or the repository is not there.
 func gitState(lesson, rev string) (commit string, dirty bool) {
-	paths := []string{"lessons/" + lesson, "lessons/lessons.go", "pkg", "datasets", "go.mod", "go.sum"}
-	out, err := exec.Command("git", "rev-parse", "HEAD").Output()
+	git := func(dir string, args ...string) *exec.Cmd {
+		cmd := exec.Command("git", args...)
+		cmd.Dir = dir
+		return cmd
+	}
+	top, err := git("", "rev-parse", "--show-toplevel").Output()
+	if err != nil {
+		return "", true
+	}
+	root := strings.TrimSpace(string(top))
+	paths, err := measurements.LessonSources(root, lesson)
+	if err != nil { // No go command or no module: every folder a lesson may be built from.
+		paths = []string{"lessons/" + lesson, "lessons/lessons.go", "pkg", "datasets", "go.mod", "go.sum",
+			":(exclude)*_test.go", ":(exclude)**/testdata/**"}
+	}
+	out, err := git(root, "rev-parse", "HEAD").Output()
 	if err != nil {
 		return "", true
 	}
 	commit = strings.TrimSpace(string(out))
-	st, err := exec.Command("git", append([]string{"status", "--porcelain", "--"}, paths...)...).Output()
+	st, err := git(root, append([]string{"status", "--porcelain", "--"}, paths...)...).Output()
 	dirty = err != nil || len(strings.TrimSpace(string(st))) > 0
 	if rev != "" && rev != commit {
-		changed := exec.Command("git", append([]string{"diff", "--quiet", rev, "--"}, paths...)...).Run()
+		changed := git(root, append([]string{"diff", "--quiet", rev, "--"}, paths...)...).Run()
 		commit, dirty = rev, dirty || changed != nil
 	}
 	return commit, dirty

@@ -10,7 +10,8 @@ import (
 
 // TestGitState builds a two-commit repository whose second commit changes a lesson, and checks
 // what a run is recorded at: the binary's own commit when it is known (and, when the lesson's
-// files changed since, dirty), HEAD otherwise, and dirty for an uncommitted change.
+// files changed since, dirty), HEAD otherwise, and dirty for an uncommitted change to the lesson's
+// code but not to its tests or test data.
 func TestGitState(t *testing.T) {
 	if _, err := exec.LookPath("git"); err != nil {
 		t.Skip("no git")
@@ -38,6 +39,7 @@ func TestGitState(t *testing.T) {
 		}
 	}
 	git("init", "-q")
+	write("go.mod", "module example.com/course\n\ngo 1.24\n")
 	write("lessons/vgg/vgg.go", "package vgg\n")
 	write("lessons/resnet/resnet.go", "package resnet\n")
 	git("add", ".")
@@ -62,6 +64,11 @@ func TestGitState(t *testing.T) {
 		if commit != tc.wantCommit || dirty != tc.wantDirty {
 			t.Errorf("%s: gitState(%s, %.7s) = %.7s, %v; want %.7s, %v", tc.name, tc.lesson, tc.rev, commit, dirty, tc.wantCommit, tc.wantDirty)
 		}
+	}
+	write("lessons/resnet/resnet_test.go", "package resnet // a new test\n")
+	write("lessons/resnet/testdata/golden.txt", "test data\n")
+	if _, dirty := gitState("resnet", second); dirty {
+		t.Errorf("an uncommitted test file or test data makes a run dirty; they do not change what a lesson computes")
 	}
 	write("lessons/resnet/resnet.go", "package resnet // edited, not committed\n")
 	if _, dirty := gitState("resnet", second); !dirty {
