@@ -192,6 +192,8 @@ func trainHead(b backends.Backend, head cnn.ModelFn, trainFeat, valFeat *cnn.Exa
 	if err := ctx.SetRNGStateFromSeed(seed); err != nil {
 		return nil, nil, err
 	}
+	head = torchLinearInit(head, trainFeat.Height*trainFeat.Width*trainFeat.Channels)
+	rng := rand.New(rand.NewPCG(uint64(seed), 0x68656164))
 	var phases []PhaseResult
 	add := func(p PhaseResult) {
 		phases = append(phases, p)
@@ -205,13 +207,12 @@ func trainHead(b backends.Backend, head cnn.ModelFn, trainFeat, valFeat *cnn.Exa
 			fmt.Fprintf(progress, "Epoch %d/%d\n-------------\n", epoch+1, cfg.Epochs)
 		}
 		if epoch > 0 { // The note skips training in the first epoch, to show the untrained head.
-			h, err := cnn.Train(b, ctx, head, trainFeat, nil, cnn.TrainConfig{Epochs: 1, BatchSize: cfg.BatchSize,
-				Optimizer: cnn.SGD, LearningRate: cfg.LearningRate, Momentum: cfg.Momentum, Seed: seed + int64(epoch)})
+			loss, acc, err := trainEpoch(b, ctx, head, trainFeat, cnn.TrainConfig{BatchSize: cfg.BatchSize,
+				Optimizer: cnn.SGD, LearningRate: cfg.LearningRate, Momentum: cfg.Momentum, Seed: seed + int64(epoch)}, rng)
 			if err != nil {
 				return phases, nil, fmt.Errorf("transfer: epoch %d: %w", epoch+1, err)
 			}
-			e := h.Epochs[0]
-			add(PhaseResult{Epoch: epoch + 1, Phase: "train", Loss: e.TrainLoss, Accuracy: e.TrainAccuracy})
+			add(PhaseResult{Epoch: epoch + 1, Phase: "train", Loss: loss, Accuracy: acc})
 		}
 		var err error
 		if ev, err = cnn.Evaluate(b, ctx, head, valFeat, cfg.BatchSize); err != nil {

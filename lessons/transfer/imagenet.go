@@ -17,10 +17,11 @@ type ImageNetConfig struct {
 	// evaluating; the note's 3 are its first lines), HeadSeeds how many heads, with seeds 1234, 1235, ...
 	HeadEpochs int `json:"head_epochs"`
 	HeadSeeds  int `json:"head_seeds"`
-	// Uncached runs the note's program itself once (frozen backbone, its augmentation, no cache:
-	// every epoch a pass of the whole network, minutes on 2 cores); FineTuneArms adds two more runs
-	// of it: full fine-tuning from the ImageNet weights, and the same network from random
-	// initialization.
+	// Uncached runs the note's program itself (frozen backbone, its augmentation, no cache: every
+	// epoch a pass of the whole network, minutes on 2 cores) twice: as written, whose net.train()
+	// puts the frozen BatchNorm layers in training mode, and with them in evaluation mode
+	// (RecipeConfig.InferenceBatchNorm). FineTuneArms adds two more runs of it: full fine-tuning
+	// from the ImageNet weights, and the same network from random initialization.
 	Uncached     bool `json:"uncached"`
 	FineTuneArms bool `json:"fine_tune_arms"`
 }
@@ -42,8 +43,8 @@ type ImageNetResult struct {
 	// gets wrong; FeatureSeconds the two backbones' passes over every image.
 	Mistakes       []string `json:"mistakes"`
 	FeatureSeconds float64  `json:"feature_seconds"`
-	// Arms are the uncached runs of the note's program: "frozen" with Uncached, "fine-tune" and
-	// "random-init" with FineTuneArms.
+	// Arms are the uncached runs of the note's program: "frozen" and "frozen-bn-eval" with
+	// Uncached, "fine-tune" and "random-init" with FineTuneArms.
 	Arms []RecipeArm `json:"arms"`
 	// Figures are predictions.png and mistakes.png.
 	Figures []string `json:"-"`
@@ -131,16 +132,16 @@ func RunImageNet(c ImageNetConfig, weights, dataDir, outDir string, cfg Config) 
 	}
 
 	arms := []struct {
-		name              string
-		fineTune, scratch bool
-	}{{"frozen", false, false}, {"fine-tune", true, false}, {"random-init", false, true}}
+		name                      string
+		bnEval, fineTune, scratch bool
+	}{{"frozen", false, false, false}, {"frozen-bn-eval", true, false, false}, {"fine-tune", false, true, false}, {"random-init", false, false, true}}
 	for _, arm := range arms {
-		if (arm.name == "frozen" && !c.Uncached) || (arm.name != "frozen" && !c.FineTuneArms) {
+		if frozen := arm.name == "frozen" || arm.name == "frozen-bn-eval"; (frozen && !c.Uncached) || (!frozen && !c.FineTuneArms) {
 			continue
 		}
 		say(cfg, "part B: the note's program, uncached, %s", arm.name)
 		rc := NoteRecipe("efficientnet-lite0", weights, true)
-		rc.DataDir, rc.FineTune, rc.RandomInit = dataDir, arm.fineTune, arm.scratch
+		rc.DataDir, rc.InferenceBatchNorm, rc.FineTune, rc.RandomInit = dataDir, arm.bnEval, arm.fineTune, arm.scratch
 		start := time.Now()
 		r, err := RunRecipe(rc)
 		if err != nil {
@@ -163,7 +164,7 @@ func (res *ImageNetResult) summarize(sb *strings.Builder, c ImageNetConfig) {
 		c.HeadSeeds, res.NoteEpochs, c.HeadEpochs, res.Last, c.HeadEpochs, res.RandomLast)
 	fmt.Fprintf(sb, "  %d validation images wrong after %d epochs (seed 1234)", len(res.Mistakes), c.HeadEpochs)
 	for _, a := range res.Arms {
-		fmt.Fprintf(sb, "\n  the note's program uncached (augmentation, 3 epochs), %-11s val accuracy %.4f (%.0fs)", a.Name, a.ValAccuracy, a.Seconds)
+		fmt.Fprintf(sb, "\n  the note's program uncached (augmentation, 3 epochs), %-14s val accuracy %.4f (%.0fs)", a.Name, a.ValAccuracy, a.Seconds)
 	}
 }
 

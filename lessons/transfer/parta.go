@@ -281,9 +281,9 @@ func plan(cfg Config, partB bool) progress.Plan {
 		arms := ""
 		switch {
 		case c.Uncached && c.FineTuneArms:
-			arms = "; the note's program uncached, also fine-tuned and from random initialization"
+			arms = "; the note's program uncached, with the frozen BatchNorm layers in training and in evaluation mode, also fine-tuned and from random initialization"
 		case c.Uncached:
-			arms = "; the note's program uncached"
+			arms = "; the note's program uncached, with the frozen BatchNorm layers in training and in evaluation mode"
 		case c.FineTuneArms:
 			arms = "; the note's program uncached, fine-tuned and from random initialization"
 		}

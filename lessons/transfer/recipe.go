@@ -5,7 +5,10 @@ import (
 	"io"
 	"math/rand/v2"
 	"path/filepath"
+	"slices"
+	"strings"
 
+	"github.com/gomlx/gomlx/pkg/core/graph"
 	"github.com/gomlx/gomlx/pkg/ml/context"
 
 	"github.com/cvlessons/cvlessons/datasets"
@@ -27,6 +30,12 @@ type RecipeConfig struct {
 	ImageNetWeights bool `json:"imagenet_weights"`
 	// FineTune trains every layer (full fine-tuning) instead of the new head only (the note).
 	FineTune bool `json:"fine_tune"`
+	// InferenceBatchNorm keeps the frozen backbone's BatchNorm layers in inference mode (the
+	// stored ImageNet statistics) while the head trains. The note's program calls net.train(),
+	// which on its VGG-16 only switches dropout on; on a backbone with BatchNorm it also normalizes
+	// every frozen layer by the statistics of the current batch, so the head trains on other
+	// features than it is evaluated on (see docs/transfer.md). Ignored with FineTune or RandomInit.
+	InferenceBatchNorm bool `json:"inference_batch_norm,omitempty"`
 	// RandomInit reads Weights only for the architecture's shape and starts every layer from
 	// random initialization instead: the same network trained from scratch, the control arm.
 	RandomInit bool `json:"random_init"`
@@ -90,9 +99,9 @@ type RecipeReport struct {
 // train (except the first) with RandomResizedCrop(Size, scale 0.5-1) + RandomHorizontalFlip +
 // ImageNet normalization (EfficientNet-Lite's (p - 127)/128 for "efficientnet-lite0", see
 // cnn.EfficientNetLiteMean), and evaluate with Resize(Size) + CenterCrop(Size). FineTune trains every
-// layer instead; RandomInit trains every layer from random weights. Differences from the
-// PyTorch program: the last incomplete training batch of an epoch is dropped, and images are
-// decoded with Go's decoders.
+// layer instead; RandomInit trains every layer from random weights. Batches and the new head's
+// initialization are PyTorch's (see trainEpoch and torchLinearInit); images are decoded with Go's
+// decoders.
 func RunRecipe(cfg RecipeConfig) (*RecipeReport, error) {
 	if cfg.Epochs < 1 || cfg.BatchSize < 1 || cfg.Size < 1 {
 		return nil, fmt.Errorf("transfer: recipe needs Epochs, BatchSize and Size >= 1, got %d, %d, %d", cfg.Epochs, cfg.BatchSize, cfg.Size)
@@ -163,10 +172,18 @@ func RunRecipe(cfg RecipeConfig) (*RecipeReport, error) {
 			return nil, err
 		}
 		*numClasses = 2
+		w := sd.Tensors[head+".weight"]
+		if w == nil || len(w.Shape) != 2 {
+			return nil, fmt.Errorf("transfer: %s: no 2-D %s.weight for the head's input width", cfg.Weights, head)
+		}
+		model = torchLinearInit(model, w.Shape[1])
 	}
 	if !cfg.FineTune && !cfg.RandomInit {
 		rules := new(cnn.Trainability).Freeze("").Unfreeze(head)
 		model = rules.Model(model)
+		if cfg.InferenceBatchNorm {
+			model = inferenceBatchNorm(ctx, model, head)
+		}
 	}
 
 	rng := rand.New(rand.NewPCG(uint64(cfg.Seed), 0x726563))
@@ -184,13 +201,12 @@ func RunRecipe(cfg RecipeConfig) (*RecipeReport, error) {
 		}
 		if epoch > 0 { // The note skips training in the first epoch, to show the untrained head.
 			train := transformAll(trainSet, trainTf, rng)
-			h, err := cnn.Train(b, ctx, model, train, nil, cnn.TrainConfig{Epochs: 1, BatchSize: cfg.BatchSize,
-				Optimizer: cnn.SGD, LearningRate: cfg.LearningRate, Momentum: cfg.Momentum, Seed: cfg.Seed + int64(epoch)})
+			loss, acc, err := trainEpoch(b, ctx, model, train, cnn.TrainConfig{BatchSize: cfg.BatchSize,
+				Optimizer: cnn.SGD, LearningRate: cfg.LearningRate, Momentum: cfg.Momentum, Seed: cfg.Seed + int64(epoch)}, rng)
 			if err != nil {
 				return r, fmt.Errorf("transfer: epoch %d: %w", epoch+1, err)
 			}
-			e := h.Epochs[0]
-			r.addPhase(PhaseResult{Epoch: epoch + 1, Phase: "train", Loss: e.TrainLoss, Accuracy: e.TrainAccuracy})
+			r.addPhase(PhaseResult{Epoch: epoch + 1, Phase: "train", Loss: loss, Accuracy: acc})
 		}
 		ev, err := cnn.Evaluate(b, ctx, model, val, cfg.BatchSize)
 		if err != nil {
@@ -200,6 +216,39 @@ func RunRecipe(cfg RecipeConfig) (*RecipeReport, error) {
 	}
 	r.Params = cnn.SummarizeParams(ctx).String()
 	return r, nil
+}
+
+// inferenceBatchNorm wraps model so that, in training, the BatchNorm layers outside the layer head
+// normalize with their stored statistics and leave them unchanged, as under PyTorch's eval(), while
+// the rest of the graph (the head's dropout) still trains. It works by the scoped "training" graph
+// parameter: each top-level layer of ctx that holds BatchNorm variables is set to inference mode.
+func inferenceBatchNorm(ctx *context.Context, model cnn.ModelFn, head string) cnn.ModelFn {
+	headScope := cnn.LayerScope(head)
+	seen := map[string]bool{}
+	var layers []string
+	for v := range ctx.IterVariables() {
+		scope := v.Scope()
+		if !strings.HasSuffix(scope, "/batch_normalization") {
+			continue
+		}
+		top := strings.SplitN(strings.TrimPrefix(scope, "/"), "/", 2)[0]
+		if headScope == "/"+top || strings.HasPrefix(headScope, "/"+top+"/") {
+			continue // A layer that holds the head keeps training (its dropout).
+		}
+		if !seen[top] {
+			seen[top] = true
+			layers = append(layers, top)
+		}
+	}
+	slices.Sort(layers)
+	return func(ctx *context.Context, images *graph.Node) *graph.Node {
+		if g := images.Graph(); ctx.IsTraining(g) {
+			for _, l := range layers {
+				ctx.In(l).SetTraining(g, false)
+			}
+		}
+		return model(ctx, images)
+	}
 }
 
 // addPhase records p and prints it when progress is wanted.
