@@ -60,9 +60,10 @@ var jsonStringToken = regexp.MustCompile(`"(?:[^"\\]|\\.)*"`)
 
 // portablePaths rewrites the absolute paths in the JSON document doc so that a committed record
 // names no folder of the machine that made it: a path inside outDir becomes relative to outDir
-// (figure files: "vgg/curves.png" under the run's --out), any other absolute path becomes ".../"
-// and its last two elements (a data folder: ".../hymenoptera_data/train"). Other strings (keys,
-// text, relative paths) are left alone.
+// (figure files: "vgg/curves.png" under the run's --out), any other absolute path of a file or
+// folder that exists becomes ".../" and its last two elements (a data folder:
+// ".../hymenoptera_data/train"). Other strings (keys, text, relative paths, names that only look
+// like paths, such as the layer scope "/stage1/block0/conv1/conv") are left alone.
 func portablePaths(doc []byte, outDir string) []byte {
 	abs, err := filepath.Abs(outDir)
 	if err != nil {
@@ -75,6 +76,9 @@ func portablePaths(doc []byte, outDir string) []byte {
 		}
 		if rel, err := filepath.Rel(abs, p); err == nil && rel != ".." && !strings.HasPrefix(rel, "../") {
 			return jsonString(filepath.ToSlash(rel))
+		}
+		if _, err := os.Lstat(p); err != nil {
+			return tok // Not a path of this machine.
 		}
 		parts := strings.Split(strings.Trim(p, "/"), "/")
 		if len(parts) > 2 {

@@ -77,18 +77,24 @@ func TestGitState(t *testing.T) {
 }
 
 func TestPortablePaths(t *testing.T) {
-	out := t.TempDir()
+	out, elsewhere := t.TempDir(), t.TempDir()
+	for _, dir := range []string{"hymenoptera_data/train", "b/c d", "a&b/c"} {
+		if err := os.MkdirAll(filepath.Join(elsewhere, dir), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
 	tests := []struct {
 		name, in, want string
 	}{
 		{"figure in the output folder", `{"f":"` + out + `/vgg/curves.png"}`, `{"f":"vgg/curves.png"}`},
 		{"the output folder itself", `{"f":"` + out + `"}`, `{"f":"."}`},
-		{"data folder elsewhere", `{"d":"/srv/data/hymenoptera_data/train"}`, `{"d":".../hymenoptera_data/train"}`},
-		{"short absolute path", `{"d":"/data"}`, `{"d":".../data"}`},
-		{"sibling with the same prefix", `{"f":"` + out + `x/a.png"}`, `{"f":".../` + filepath.Base(out) + `x/a.png"}`},
+		{"data folder elsewhere", `{"d":"` + elsewhere + `/hymenoptera_data/train"}`, `{"d":".../hymenoptera_data/train"}`},
+		{"short absolute path", `{"d":"/"}`, `{"d":".../"}`},
+		{"sibling with the same prefix", `{"f":"` + out + `x/a.png"}`, `{"f":"` + out + `x/a.png"}`},
+		{"a layer scope, not a file", `{"layer":"/stage1/block0/conv1/conv"}`, `{"layer":"/stage1/block0/conv1/conv"}`},
 		{"relative path and text", `{"f":"out/a.png","s":"a / b","n":1.5}`, `{"f":"out/a.png","s":"a / b","n":1.5}`},
-		{"escaped quote before a slash", `{"s":"say \"/x/y\" twice","k":"/a/b/c d"}`, `{"s":"say \"/x/y\" twice","k":".../b/c d"}`},
-		{"escaped path", `{"f":"/srv/a\u0026b/c"}`, `{"f":".../a\u0026b/c"}`},
+		{"escaped quote before a slash", `{"s":"say \"/x/y\" twice","k":"` + elsewhere + `/b/c d"}`, `{"s":"say \"/x/y\" twice","k":".../b/c d"}`},
+		{"escaped path", `{"f":"` + elsewhere + `/a\u0026b/c"}`, `{"f":".../a\u0026b/c"}`},
 		{"list of figures", `["` + out + `/a.png","` + out + `/b.png"]`, `["a.png","b.png"]`},
 	}
 	for _, tc := range tests {
