@@ -9,7 +9,7 @@
 #                each page in a headless chromium (every figure shown, no error)
 #   make hub     serve the course to a class with JupyterHub: each student on the list (scripts/hub.sh
 #                add NAME) gets their own JupyterLab and copy of the notebooks; see docker/README.md
-#   make image   build the classroom container image with buildah and run a notebook in it
+#   make image   build the classroom container image with buildah and check it (docker/check-image.sh)
 #   make doctor  check the set-up without changing anything
 #   make setup   install what is missing (Jupyter, a C compiler, Go, GoNB) without opening anything
 #   make fuzz    run every fuzz target in the repository for $FUZZTIME each (default 60s;
