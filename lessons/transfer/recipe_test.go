@@ -71,7 +71,7 @@ func TestRecipePipeline(t *testing.T) {
 // epoch only evaluating) on EfficientNet-Lite0 with its ImageNet backbone frozen and cached (head
 // trained on centre-crop features, see FrozenConfig), on all 244/153 ants/bees images, for 25
 // epochs (the PyTorch tutorial's count; the head costs well under a second per seed), five head
-// seeds each, and the same head on a randomly initialized frozen backbone. About 90 s on 2 cores,
+// seeds each, and the same head on a randomly initialized frozen backbone. About 2.5 minutes on 2 cores,
 // almost all of it the two backbones' forward passes. It is skipped without the weights
 // ("cvlessons data fetch efficientnet-lite0-imagenet") or the data set
 // (shared/datasets/hymenoptera_data beside the repository).
@@ -106,15 +106,19 @@ func TestFrozenEfficientNet(t *testing.T) {
 	if pre.TrainImages != 244 || pre.ValImages != 153 {
 		t.Errorf("images %d/%d, want 244/153", pre.TrainImages, pre.ValImages)
 	}
-	// Measured (2 cores, pure Go, seeds 1234-1238): after the note's 3 epochs the frozen
-	// pretrained head is at 0.80-0.89 (14 SGD steps); after 10 epochs at 0.92-0.96, after 25 at
-	// 0.93-0.97 (the worst seed 0.9346: 10 of 153 wrong). The random backbone stays at
-	// 0.46-0.58 (0.542 is "always bees", 83 of 153): the margin is over 0.35.
+	// Measured (2 cores, pure Go, seeds 1234-1238, PyTorch's batches and head initialization, see
+	// torchloop.go): after the note's 3 epochs (16 SGD steps) the frozen pretrained head is at
+	// 0.902-0.948, as PyTorch's own run of the recipe with the backbone's BatchNorm in evaluation
+	// mode (testdata/note_recipe_torch.txt); after 10 epochs at 0.935-0.961, after 25 at
+	// 0.935-0.954 (the worst seed 0.9346: 10 of 153 wrong). The random backbone stays at
+	// 0.438-0.575 (0.542 is "always bees", 83 of 153): the margin is over 0.35.
+	note := pre.SeedAccuracies[2]
 	last := pre.SeedAccuracies[len(pre.SeedAccuracies)-1]
 	randomLast := random.SeedAccuracies[len(random.SeedAccuracies)-1]
-	for k, acc := range last {
-		if acc < 0.90 {
-			t.Errorf("frozen pretrained backbone, seed %d: val accuracy %.4f, want >= 0.90", cfg.Seed+int64(k), acc)
+	for k := range last {
+		if note[k] < 0.88 || last[k] < 0.90 {
+			t.Errorf("frozen pretrained backbone, seed %d: val accuracy %.4f after the note's 3 epochs, %.4f after %d; want >= 0.88 and >= 0.90",
+				cfg.Seed+int64(k), note[k], last[k], cfg.Epochs)
 		}
 	}
 	if m, mr := mean(last), mean(randomLast); m-mr < 0.30 {
