@@ -2,7 +2,8 @@
 # students.sh measures what N students training the same lesson at once cost one machine: it starts
 # N runs of "cvlessons lesson run LESSON --preset PRESET" together (what the lesson's notebook
 # trains, without the kernel's compile of each cell) and prints each run's wall time and peak
-# memory (maximum resident set size, from /usr/bin/time), with the machine's CPU and core count.
+# memory (maximum resident set size, from /usr/bin/time), with the machine's CPU and core count;
+# then, for comparison on the same machine minutes later, the same run alone.
 # The teacher's sizing advice in docker/README.md comes from its output in bench/results/.
 #
 # Usage: bench/students.sh [N [LESSON [PRESET]]]   (default: 2 vgg class)
@@ -25,3 +26,7 @@ for i in $(seq 1 "$n"); do
 	read -r secs kib <"$tmp/time.$i"
 	printf "student %d: %.0f s wall, %.0f MiB peak memory\n" "$i" "$secs" "$((kib / 1024))"
 done
+/usr/bin/time -f "%e %M" -o "$tmp/time.alone" "$tmp/cvlessons" lesson run "$lesson" --preset "$preset" \
+	--out "$tmp/out.alone" >/dev/null 2>"$tmp/log.alone"
+read -r secs kib <"$tmp/time.alone"
+printf "alone: %.0f s wall, %.0f MiB peak memory\n" "$secs" "$((kib / 1024))"
