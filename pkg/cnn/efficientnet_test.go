@@ -167,19 +167,7 @@ func TestEfficientNetArchErrors(t *testing.T) {
 func TestEfficientNetParityWithPyTorch(t *testing.T) {
 	const tolerance = 1e-4
 	b := weightsBackend(t)
-	parity, err := ReadStateDict(filepath.Join(weightsDir, efficientNetParity))
-	if err != nil {
-		t.Fatal(err)
-	}
-	sd, err := ReadStateDict(filepath.Join(weightsDir, efficientNetTiny))
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := ArchFromStateDict("efficientnet-lite0", sd)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := m.(*EfficientNetLite)
+	parity, sd, e := readTinyEfficientNet(t)
 	if e.NumClasses != 10 || e.StemWidth != 32 || e.HeadWidth != 1280 || e.Stages[6].Out != 80 {
 		t.Fatalf("ArchFromStateDict = %+v, want the width-0.25 model with 10 classes", e)
 	}
@@ -218,19 +206,7 @@ func TestEfficientNetTrainingModeParity(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	parity, err := ReadStateDict(filepath.Join(weightsDir, efficientNetParity))
-	if err != nil {
-		t.Fatal(err)
-	}
-	sd, err := ReadStateDict(filepath.Join(weightsDir, efficientNetTiny))
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := ArchFromStateDict("efficientnet-lite0", sd)
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := m.(*EfficientNetLite)
+	parity, sd, e := readTinyEfficientNet(t)
 	e.Dropout = 0
 	ctx := context.New()
 	if _, err := ImportModel(b, ctx, e.Logits, 48, sd, ImportOptions{Strict: true}); err != nil {
@@ -271,6 +247,24 @@ func TestEfficientNetTrainingModeParity(t *testing.T) {
 			t.Errorf("%s: max |Go - PyTorch| = %g, want <= %g", c.name, d, c.tolerance)
 		}
 	}
+}
+
+// readTinyEfficientNet reads gen_efficientnet.py's outputs: the parity inputs and logits, and the
+// tiny EfficientNet-Lite0's state dict with the model ArchFromStateDict makes of it.
+func readTinyEfficientNet(t *testing.T) (parity, sd *StateDict, e *EfficientNetLite) {
+	t.Helper()
+	parity, err := ReadStateDict(filepath.Join(weightsDir, efficientNetParity))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sd, err = ReadStateDict(filepath.Join(weightsDir, efficientNetTiny)); err != nil {
+		t.Fatal(err)
+	}
+	m, err := ArchFromStateDict("efficientnet-lite0", sd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return parity, sd, m.(*EfficientNetLite)
 }
 
 // bnAverage returns the BatchNorm running average name ("mean" or "variance") of the layer scope.
