@@ -1,5 +1,6 @@
-// Package compare reads the results files that bench/compare.sh writes and renders them: the table
-// the script prints, and the README's backend comparison section (go generate ./bench/compare).
+// Package compare reads the results files that bench/compare.sh and bench/lessons.sh write and
+// renders them: the tables the scripts print, and the README's backend comparison section (go
+// generate ./bench/compare).
 //
 // # Conventions
 //
@@ -15,6 +16,12 @@
 // per-round ratio (not the ratio of the medians), so one noisy round does not decide it. A median of
 // an even number of values is the mean of the two middle ones. Peak memory is the largest over the
 // rounds. A failed XLA run ("failed") counts in no median; a net with no XLA run shows "-".
+//
+// A lessons results file ([ParseLessons]) holds one run of bench/lessons.sh: the same header, with
+// the preset instead of the nets' settings, then one line per lesson run, "round lesson backend
+// seconds peak_rss_mb", for "go" and "xla": the wall time and peak memory of `cvlessons lesson run
+// NAME --preset P`, what a notebook trains. Its summary ([LessonResults.Summarize]) gives each
+// backend's median wall time and the median over the rounds of the per-round ratio XLA / pure Go.
 //
 // # References
 //

@@ -21,6 +21,9 @@ const ResultsDir = "bench/results"
 // repository's root (given a folder, the script names the file after the CPU and its cores).
 const RunCommand = "bench/compare.sh --rounds 5 --out bench/results/"
 
+// LessonsCommand is the command that records a lessons results file for this machine's CPU.
+const LessonsCommand = "bench/lessons.sh --out bench/results/"
+
 // WriteText writes r's summary as the table bench/compare.sh prints: per net, each backend's median
 // images per second with the minimum and maximum over the rounds, the median per-round ratios to
 // PyTorch and the peak memory.
@@ -31,42 +34,87 @@ func WriteText(w io.Writer, r Results) error {
 	fmt.Fprint(tw, "model\tgo img/s (min-max)\txla img/s (min-max)\ttorch img/s (min-max)\tgo/torch\txla/torch\tgo MiB\txla MiB\ttorch MiB\t\n")
 	for _, s := range r.Summarize() {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", s.Model, spread(s.Speed[Go]), spread(s.Speed[XLA]),
-			spread(s.Speed[Torch]), ratio(s.Ratio[Go]), ratio(s.Ratio[XLA]), mib(s, Go), mib(s, XLA), mib(s, Torch))
+			spread(s.Speed[Torch]), ratio(s.Ratio[Go]), ratio(s.Ratio[XLA]), peak(s.PeakRSSMiB, Go), peak(s.PeakRSSMiB, XLA), peak(s.PeakRSSMiB, Torch))
+	}
+	return tw.Flush()
+}
+
+// WriteLessonsText writes r's summary as the table bench/lessons.sh prints: per lesson, each
+// backend's wall time, the median per-round ratio of XLA's to the pure-Go backend's and the peak memory.
+func WriteLessonsText(w io.Writer, r LessonResults) error {
+	fmt.Fprintf(w, "%s, %d cores (pinned to %s), %s; preset %s, %d threads, %d rounds\n",
+		r.CPU, r.Cores, r.CPUs, r.Date.Format("2006-01-02T15:04Z"), r.Preset, r.Threads, r.Rounds)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprint(tw, "lesson\tgo wall time\txla wall time\txla/go\tgo MiB\txla MiB\t\n")
+	for _, s := range r.Summarize() {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t\n", s.Lesson, wallTime(s.Seconds[Go]), wallTime(s.Seconds[XLA]),
+			ratio(s.Ratio), peak(s.PeakRSSMiB, Go), peak(s.PeakRSSMiB, XLA))
 	}
 	return tw.Flush()
 }
 
 // Section renders the README's generated section (without the markers) from the committed results
-// files: one row per net per file, naming the file's CPU and date, then a line per file with its
-// settings and versions. Without files it says that no comparison run is committed and how to make one.
-func Section(all []Results) string {
+// files: one row per net per bench/compare.sh file, naming the file's CPU and date, then a line per
+// file with its settings and versions; the same for the lessons' wall times from the bench/lessons.sh
+// files. Without files of a kind it says that none is committed and how to make one.
+func Section(all []Results, lessons []LessonResults) string {
 	var sb strings.Builder
 	if len(all) == 0 {
 		fmt.Fprintf(&sb, "No comparison run is committed yet. On an idle machine, from the repository's root, run\n"+
 			"`%s`, commit the file and run `go generate ./bench/compare`.\n", RunCommand)
-		return sb.String()
-	}
-	sb.WriteString("| Net | CPU | Pure Go img/s (min-max) | XLA CPU img/s (min-max) | PyTorch img/s (min-max) | Go / PyTorch | XLA / PyTorch | Peak MiB: Go, XLA, PyTorch | Recorded |\n")
-	sb.WriteString("|---|---|--:|--:|--:|--:|--:|--:|---|\n")
-	for _, r := range all {
-		for _, s := range r.Summarize() {
-			fmt.Fprintf(&sb, "| `%s` | %s, %d cores | %s | %s | %s | %s | %s | %s, %s, %s | %s |\n", s.Model, cell(r.CPU), r.Cores,
-				spread(s.Speed[Go]), spread(s.Speed[XLA]), spread(s.Speed[Torch]), ratio(s.Ratio[Go]), ratio(s.Ratio[XLA]),
-				mib(s, Go), mib(s, XLA), mib(s, Torch), r.Date.Format("2006-01-02"))
+	} else {
+		sb.WriteString("| Net | CPU | Pure Go img/s (min-max) | XLA CPU img/s (min-max) | PyTorch img/s (min-max) | Go / PyTorch | XLA / PyTorch | Peak MiB: Go, XLA, PyTorch | Recorded |\n")
+		sb.WriteString("|---|---|--:|--:|--:|--:|--:|--:|---|\n")
+		for _, r := range all {
+			for _, s := range r.Summarize() {
+				fmt.Fprintf(&sb, "| `%s` | %s, %d cores | %s | %s | %s | %s | %s | %s, %s, %s | %s |\n", s.Model, cell(r.CPU), r.Cores,
+					spread(s.Speed[Go]), spread(s.Speed[XLA]), spread(s.Speed[Torch]), ratio(s.Ratio[Go]), ratio(s.Ratio[XLA]),
+					peak(s.PeakRSSMiB, Go), peak(s.PeakRSSMiB, XLA), peak(s.PeakRSSMiB, Torch), r.Date.Format("2006-01-02"))
+			}
+		}
+		sb.WriteString("\n")
+		for _, r := range all {
+			fmt.Fprintf(&sb, "- `%s/%s`: %s; batch %d, %d threads, %d timed steps, %d rounds; %s, GoMLX %s, PyTorch %s, XLA plugin %s; %s.\n",
+				ResultsDir, r.Name, r.machine(), r.Batch, r.Threads, r.Steps, r.Rounds, r.Go, r.GoMLX, r.Torch, cell(r.XLA), r.provenance())
 		}
 	}
 	sb.WriteString("\n")
-	for _, r := range all {
-		dirty := ""
-		if r.Dirty {
-			dirty = " with uncommitted changes"
+	if len(lessons) == 0 {
+		fmt.Fprintf(&sb, "No run of the lessons' wall times is committed yet. On an idle machine, from the repository's root, run\n"+
+			"`%s`, commit the file and run `go generate ./bench/compare`.\n", LessonsCommand)
+		return sb.String()
+	}
+	sb.WriteString("Each lesson's run (`cvlessons lesson run NAME --preset P`: a notebook's training without Jupyter), wall time on each backend:\n\n")
+	sb.WriteString("| Lesson | CPU | Preset | Pure Go | XLA CPU | XLA / Go | Peak MiB: Go, XLA | Recorded |\n")
+	sb.WriteString("|---|---|---|--:|--:|--:|--:|---|\n")
+	for _, r := range lessons {
+		for _, s := range r.Summarize() {
+			fmt.Fprintf(&sb, "| `%s` | %s, %d cores | %s | %s | %s | %s | %s, %s | %s |\n", s.Lesson, cell(r.CPU), r.Cores, r.Preset,
+				wallTime(s.Seconds[Go]), wallTime(s.Seconds[XLA]), ratio(s.Ratio),
+				peak(s.PeakRSSMiB, Go), peak(s.PeakRSSMiB, XLA), r.Date.Format("2006-01-02"))
 		}
-		fmt.Fprintf(&sb, "- `%s/%s`: %s, %d cores, pinned to CPUs %s, load average %s before the first round, niceness %d; "+
-			"batch %d, %d threads, %d timed steps, %d rounds; %s, GoMLX %s, PyTorch %s, XLA plugin %s; commit `%s`%s, %s.\n",
-			ResultsDir, r.Name, cell(r.CPU), r.Cores, r.CPUs, r.Load, r.Nice, r.Batch, r.Threads, r.Steps, r.Rounds,
-			r.Go, r.GoMLX, r.Torch, cell(r.XLA), short(r.Commit), dirty, r.Date.Format("2006-01-02 15:04 UTC"))
+	}
+	sb.WriteString("\n")
+	for _, r := range lessons {
+		fmt.Fprintf(&sb, "- `%s/%s`: %s; preset %s, %d threads, %d rounds; %s, GoMLX %s, XLA plugin %s; %s.\n",
+			ResultsDir, r.Name, r.machine(), r.Preset, r.Threads, r.Rounds, r.Go, r.GoMLX, cell(r.XLA), r.provenance())
 	}
 	return sb.String()
+}
+
+// machine describes where a results file's runs ran.
+func (h Header) machine() string {
+	return fmt.Sprintf("%s, %d cores, pinned to CPUs %s, load average %s before the first round, niceness %d",
+		cell(h.CPU), h.Cores, h.CPUs, h.Load, h.Nice)
+}
+
+// provenance names a results file's commit and date.
+func (h Header) provenance() string {
+	dirty := ""
+	if h.Dirty {
+		dirty = " with uncommitted changes"
+	}
+	return fmt.Sprintf("commit `%s`%s, %s", short(h.Commit), dirty, h.Date.Format("2006-01-02 15:04 UTC"))
 }
 
 // Splice replaces the text between the markers in doc with section, and reports an error naming
@@ -101,12 +149,11 @@ func ratio(v float64) string {
 	return fmt.Sprintf("%.2f", v)
 }
 
-func mib(s Summary, b Backend) string {
-	v, ok := s.PeakRSSMiB[b]
-	if !ok || v == 0 {
-		return "-"
+func peak(m map[Backend]float64, b Backend) string {
+	if v := m[b]; v > 0 {
+		return fmt.Sprintf("%.0f", v)
 	}
-	return fmt.Sprintf("%.0f", v)
+	return "-"
 }
 
 // cell makes text fit one table cell.

@@ -12,46 +12,61 @@ import (
 // results files in bench/results generate: a hand edit, or a results file committed without
 // running go generate ./bench/compare.
 func TestREADMEIsGenerated(t *testing.T) {
-	all, err := ReadDir("../results")
-	if err != nil {
-		t.Fatal(err)
-	}
+	all, lessons := committed(t)
 	doc, err := os.ReadFile("../../README.md")
 	if err != nil {
 		t.Fatal(err)
 	}
-	want, err := Splice(string(doc), Section(all))
+	section := Section(all, lessons)
+	want, err := Splice(string(doc), section)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if string(doc) != want {
-		t.Errorf("README.md's comparison section is not what bench/results generates; run: go generate ./bench/compare\nwant section:\n%s", Section(all))
+		t.Errorf("README.md's comparison section is not what bench/results generates; run: go generate ./bench/compare\nwant section:\n%s", section)
 	}
+}
+
+// committed reads the committed results files of both scripts.
+func committed(t *testing.T) ([]Results, []LessonResults) {
+	t.Helper()
+	all, err := ReadDir("../results")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lessons, err := ReadLessonsDir("../results")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return all, lessons
 }
 
 // TestCommittedRunsAtFullPriority fails for a committed results file recorded under nice: its
 // figures measure the machine's other work as much as the backends.
 func TestCommittedRunsAtFullPriority(t *testing.T) {
-	all, err := ReadDir("../results")
-	if err != nil {
-		t.Fatal(err)
-	}
+	all, lessons := committed(t)
 	for _, r := range all {
 		if r.Nice != 0 {
 			t.Errorf("%s was recorded at niceness %d; record it again at 0 on an idle machine: %s", r.Name, r.Nice, RunCommand)
 		}
 	}
+	for _, r := range lessons {
+		if r.Nice != 0 {
+			t.Errorf("%s was recorded at niceness %d; record it again at 0 on an idle machine: %s", r.Name, r.Nice, LessonsCommand)
+		}
+	}
 }
 
 func TestSection(t *testing.T) {
-	if s := Section(nil); !strings.Contains(s, "No comparison run is committed yet") || !strings.Contains(s, RunCommand) {
-		t.Errorf("Section(nil) = %q, want it to say no run is committed and how to make one", s)
+	if s := Section(nil, nil); !strings.Contains(s, "No comparison run is committed yet") || !strings.Contains(s, RunCommand) ||
+		!strings.Contains(s, LessonsCommand) {
+		t.Errorf("Section(nil, nil) = %q, want it to say no run is committed and how to make one of each kind", s)
 	}
 	r, err := Parse("compare-amd-epyc-2cores.txt", []byte(sample))
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := Section([]Results{r})
+	s := Section([]Results{r}, nil)
 	for _, want := range []string{
 		"| `mnist-cnn` | AMD EPYC, 2 cores | 1000 (500-1100) | 800 (400-900) | 2000 (500-2000) | 0.55 | 0.45 | 150, 610, 310 | 2026-12-07 |",
 		"| `resnet20` | AMD EPYC, 2 cores | 100 (50.0-110) | 65.0 (40.0-90.0) | 200 (100-210) |",

@@ -1,8 +1,6 @@
 package compare
 
 import (
-	"bufio"
-	"bytes"
 	"fmt"
 	"math"
 	"os"
@@ -10,7 +8,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 )
 
 // Backend names one of the three trainers bench/compare.sh runs.
@@ -46,44 +43,36 @@ type Run struct {
 type Results struct {
 	// Name is the file's base name (compare-amd.txt).
 	Name string
-	// Date is when the first round started (UTC).
-	Date time.Time
-	// CPU is the processor's model name (/proc/cpuinfo) and Cores the cores the machine has (nproc).
-	CPU   string
-	Cores int
-	// CPUs is the list of processors the runs were pinned to (taskset -c).
-	CPUs string
-	// Load is the machine's load average (1, 5, 15 minutes) before the first round, and Nice the
-	// script's niceness: a run worth committing has a low load and niceness 0.
-	Load string
-	Nice int
-	// Commit is the repository's commit the script ran at, Dirty whether tracked files differed from it.
-	Commit string
-	Dirty  bool
-	// Go, GoMLX, Torch and XLA are the versions of the Go toolchain, GoMLX, PyTorch and the XLA CPU
-	// plugin ("none" when no plugin was installed).
-	Go, GoMLX, Torch, XLA string
-	// Steps is the number of timed steps of each run, Batch its images per step, Threads the threads
-	// each trainer had (GOMAXPROCS, torch.set_num_threads, and as many processors), Rounds how many
-	// times each net ran on each backend.
-	Steps, Batch, Threads, Rounds int
+	Header
+	// Torch is the version of PyTorch.
+	Torch string
+	// Steps is the number of timed steps of each run and Batch its images per step.
+	Steps, Batch int
 	// Runs are the training runs in the order they ran.
 	Runs []Run
 }
 
 // ReadDir reads every results file dir/compare-*.txt, in name order; a missing dir holds none.
-func ReadDir(dir string) ([]Results, error) {
-	names, err := filepath.Glob(filepath.Join(dir, "compare-*.txt"))
+func ReadDir(dir string) ([]Results, error) { return readDir(dir, "compare-*.txt", Parse) }
+
+// ReadLessonsDir reads every lessons results file dir/lessons-*.txt, in name order; a missing dir
+// holds none.
+func ReadLessonsDir(dir string) ([]LessonResults, error) {
+	return readDir(dir, "lessons-*.txt", ParseLessons)
+}
+
+func readDir[R any](dir, pattern string, parse func(string, []byte) (R, error)) ([]R, error) {
+	names, err := filepath.Glob(filepath.Join(dir, pattern))
 	if err != nil {
 		return nil, err
 	}
-	var all []Results
+	var all []R
 	for _, name := range names {
 		data, err := os.ReadFile(name)
 		if err != nil {
 			return nil, err
 		}
-		r, err := Parse(filepath.Base(name), data)
+		r, err := parse(filepath.Base(name), data)
 		if err != nil {
 			return nil, err
 		}
@@ -92,58 +81,21 @@ func ReadDir(dir string) ([]Results, error) {
 	return all, nil
 }
 
-// Parse reads a results file named name. Lines starting with "#" and blank lines are ignored. Every
-// header key must be present once and no other; every round must have a run of each net on "go" and
-// "torch" (and on "xla" when the header names a plugin), each once, and no other runs.
+// Parse reads a results file named name (see [scan] for its syntax). Every header key must be
+// present once and no other; every round must have a run of each net on "go" and "torch" (and on
+// "xla" when the header names a plugin), each once, and no other runs.
 func Parse(name string, data []byte) (Results, error) {
 	r := Results{Name: name}
-	fail := func(line int, format string, args ...any) (Results, error) {
-		return Results{}, fmt.Errorf("compare: %s:%d: %s", name, line, fmt.Sprintf(format, args...))
-	}
-	seen := map[string]bool{}
-	inRuns := false
-	sc := bufio.NewScanner(bytes.NewReader(data))
-	n := 0
-	for sc.Scan() {
-		n++
-		line := strings.TrimSpace(sc.Text())
-		switch {
-		case line == "" || strings.HasPrefix(line, "#"):
-			continue
-		case !inRuns && line == ColumnHeader:
-			inRuns = true
-			continue
-		case !inRuns:
-			key, value, ok := strings.Cut(line, ":")
-			if !ok {
-				return fail(n, "want a \"key: value\" header line or %q, got %q", ColumnHeader, line)
-			}
-			key, value = strings.TrimSpace(key), strings.TrimSpace(value)
-			if seen[key] {
-				return fail(n, "header key %q given twice", key)
-			}
-			seen[key] = true
-			if err := r.setHeader(key, value); err != nil {
-				return fail(n, "%v", err)
-			}
-			continue
-		}
+	err := scan(name, data, ColumnHeader, headerKeys, r.setHeader, func(line string) error {
 		run, err := parseRun(line)
 		if err != nil {
-			return fail(n, "%v", err)
+			return err
 		}
 		r.Runs = append(r.Runs, run)
-	}
-	if err := sc.Err(); err != nil {
-		return Results{}, fmt.Errorf("compare: %s: %w", name, err)
-	}
-	for _, key := range headerKeys {
-		if !seen[key] {
-			return fail(n, "header key %q missing", key)
-		}
-	}
-	if !inRuns {
-		return fail(n, "no %q line", ColumnHeader)
+		return nil
+	})
+	if err != nil {
+		return Results{}, err
 	}
 	if err := r.checkRuns(); err != nil {
 		return Results{}, fmt.Errorf("compare: %s: %w", name, err)
@@ -151,60 +103,20 @@ func Parse(name string, data []byte) (Results, error) {
 	return r, nil
 }
 
-// headerKeys are the header's keys, in the order bench/compare.sh writes them.
-var headerKeys = []string{"date", "cpu", "cores", "cpus", "load", "nice", "commit", "dirty", "go", "gomlx",
-	"torch", "xla", "steps", "batch", "threads", "rounds"}
+// headerKeys are the header's keys: the common ones, then bench/compare.sh's own.
+var headerKeys = append(commonKeys[:len(commonKeys):len(commonKeys)], "torch", "steps", "batch")
 
 func (r *Results) setHeader(key, value string) error {
-	var err error
-	positive := func(dst *int) {
-		if *dst, err = strconv.Atoi(value); err == nil && *dst < 1 {
-			err = fmt.Errorf("want a positive integer")
-		}
-	}
 	switch key {
-	case "date":
-		r.Date, err = time.Parse(time.RFC3339, value)
-	case "cpu":
-		r.CPU = value
-	case "cores":
-		positive(&r.Cores)
-	case "cpus":
-		r.CPUs = value
-	case "load":
-		r.Load = value
-	case "nice":
-		r.Nice, err = strconv.Atoi(value)
-	case "commit":
-		r.Commit = value
-	case "dirty":
-		r.Dirty, err = strconv.ParseBool(value)
-	case "go":
-		r.Go = value
-	case "gomlx":
-		r.GoMLX = value
 	case "torch":
 		r.Torch = value
-	case "xla":
-		r.XLA = value
+		return nil
 	case "steps":
-		positive(&r.Steps)
+		return positive(key, value, &r.Steps)
 	case "batch":
-		positive(&r.Batch)
-	case "threads":
-		positive(&r.Threads)
-	case "rounds":
-		positive(&r.Rounds)
-	default:
-		return fmt.Errorf("unknown header key %q, want one of %s", key, strings.Join(headerKeys, ", "))
+		return positive(key, value, &r.Batch)
 	}
-	if err == nil && value == "" {
-		err = fmt.Errorf("empty value")
-	}
-	if err != nil {
-		return fmt.Errorf("header %s: %q: %v", key, value, err)
-	}
-	return nil
+	return r.Header.set(key, value, headerKeys)
 }
 
 func parseRun(line string) (Run, error) {

@@ -181,6 +181,6 @@ func FuzzParse(f *testing.F) {
 				}
 			}
 		}
-		_ = Section([]Results{r})
+		_ = Section([]Results{r}, nil)
 	})
 }

@@ -1,6 +1,6 @@
 // Command gen writes the README's backend comparison section from the committed results files of
-// bench/compare.sh (run it with go generate ./bench/compare), or prints one results file's summary
-// table (what bench/compare.sh shows at the end of a run).
+// bench/compare.sh and bench/lessons.sh (run it with go generate ./bench/compare), or prints one
+// results file's summary table (what the scripts show at the end of a run).
 //
 // Usage:
 //
@@ -9,6 +9,7 @@
 package main
 
 import (
+	"bytes"
 	"flag"
 	"fmt"
 	"os"
@@ -19,7 +20,7 @@ import (
 
 func main() {
 	readme := flag.String("readme", "../../README.md", "the README whose comparison section to rewrite")
-	results := flag.String("results", "../results", "the folder of the committed compare-*.txt results files")
+	results := flag.String("results", "../results", "the folder of the committed compare-*.txt and lessons-*.txt results files")
 	printName := flag.String("print", "", "print this results file's summary table instead of rewriting the README")
 	flag.Parse()
 	if flag.NArg() > 0 {
@@ -43,6 +44,13 @@ func printFile(name string) error {
 	if err != nil {
 		return err
 	}
+	if bytes.Contains(data, []byte("\n"+compare.LessonColumnHeader+"\n")) {
+		r, err := compare.ParseLessons(filepath.Base(name), data)
+		if err != nil {
+			return err
+		}
+		return compare.WriteLessonsText(os.Stdout, r)
+	}
 	r, err := compare.Parse(filepath.Base(name), data)
 	if err != nil {
 		return err
@@ -57,11 +65,15 @@ func rewrite(readme, results string) error {
 	if err != nil {
 		return err
 	}
+	lessons, err := compare.ReadLessonsDir(results)
+	if err != nil {
+		return err
+	}
 	data, err := os.ReadFile(readme)
 	if err != nil {
 		return err
 	}
-	out, err := compare.Splice(string(data), compare.Section(all))
+	out, err := compare.Splice(string(data), compare.Section(all, lessons))
 	if err != nil {
 		return fmt.Errorf("%s: %w", readme, err)
 	}
