@@ -26,6 +26,7 @@
 #   bench/compare.sh --rounds 5 --out bench/results/
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/machine.sh
 usage() {
   echo "usage: bench/compare.sh [--rounds N] [--steps N] [--batch N] [--threads N] [--out FILE|DIR/] [STEPS]" >&2
   [[ -z "${1:-}" ]] || echo "compare.sh: $1" >&2
@@ -55,18 +56,9 @@ if ! "$python" -c 'import torch' 2>/dev/null; then
   echo "compare.sh: PyTorch is missing; install it with: sudo apt-get install python3-torch" >&2
   exit 1
 fi
-# The first THREADS processors this process may run on (its affinity, not the machine's numbering).
-cpus=$("$python" -c '
-import os, sys
-n, have = int(sys.argv[1]), sorted(os.sched_getaffinity(0))
-print(",".join(map(str, have[:n])) if 1 <= n <= len(have) else "")' "$threads" 2>/dev/null || true)
-[[ -n "$cpus" ]] || usage "--threads must be from 1 to the $(nproc) processors this script may use, got \"$threads\""
-cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)
-cpu=${cpu:-unknown CPU}
-cores=$(nproc --all)
+cpus=$(bench_cpus "$threads") || usage "--threads must be from 1 to the $(nproc) processors this script may use, got \"$threads\""
 if [[ -n "$out" && ( "$out" == */ || -d "$out" ) ]]; then
-  slug=$(tr '[:upper:]' '[:lower:]' <<<"$cpu" | sed 's/([^)]*)//g; s/[^a-z0-9]\{1,\}/-/g; s/^-//; s/-$//')
-  out="${out%/}/compare-${slug}-${cores}cores.txt"
+  out="${out%/}/compare-$(bench_slug)-$(nproc --all)cores.txt"
 fi
 [[ -z "$out" || -d "$(dirname "$out")" ]] || usage "--out: no folder $(dirname "$out")"
 
@@ -76,35 +68,14 @@ bin=$tmp/cvlessons
 go build -o "$bin" ./cmd/cvlessons
 go build -o "$tmp/compare" ./bench/compare/gen
 # XLA runs when GOMLX_BACKEND=xla:cpu finds a CPU plugin: go-xla's own, or the course's.
-xla=$(GOMLX_BACKEND=xla:cpu "$bin" backend --json | "$python" -c '
-import json, sys
-c = json.load(sys.stdin)
-p = c["xla_plugin"]
-if p["installed"]:
-    print(p["version"] or p["path"])
-elif "cpu" in c["plugins"]:
-    print("go-xla cpu plugin at " + c.get("plugin_path", "?"))
-else:
-    print("none")')
+xla=$(bench_xla "$bin")
 [[ "$xla" != none ]] || echo "xla: no XLA CPU plugin installed (see: cvlessons backend); run scripts/setup.sh to add the XLA column"
 
 # The header of the results file (see package bench/compare for the format).
-dirty=false
-[[ -z "$(git status --porcelain --untracked-files=no 2>/dev/null)" ]] || dirty=true
 {
   echo "# bench/compare.sh results; read by package github.com/cvlessons/cvlessons/bench/compare (do not edit)"
-  echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
-  echo "cpu: $cpu"
-  echo "cores: $cores"
-  echo "cpus: $cpus"
-  echo "load: $(cut -d' ' -f1-3 /proc/loadavg)"
-  echo "nice: $(nice)"
-  echo "commit: $(git rev-parse HEAD 2>/dev/null || echo unknown)"
-  echo "dirty: $dirty"
-  echo "go: $(go env GOVERSION)"
-  echo "gomlx: $(go list -m -f '{{.Version}}' github.com/gomlx/gomlx)"
+  bench_header "$cpus" "$xla"
   echo "torch: $("$python" -c 'import torch; print(torch.__version__)')"
-  echo "xla: $xla"
   echo "steps: $steps"
   echo "batch: $batch"
   echo "threads: $threads"

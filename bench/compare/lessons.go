@@ -99,42 +99,15 @@ func parseLessonRun(line string) (LessonRun, error) {
 
 // checkRuns checks that every round ran every lesson on every backend the header says, once each.
 func (r *LessonResults) checkRuns() error {
-	lessons := r.Lessons()
-	if len(lessons) == 0 {
-		return fmt.Errorf("no runs")
+	keys := make([]runKey, len(r.Runs))
+	for i, run := range r.Runs {
+		keys[i] = runKey{run.Round, run.Lesson, run.Backend}
 	}
 	backends := []Backend{Go}
 	if r.XLA != "none" {
 		backends = []Backend{Go, XLA}
 	}
-	type key struct {
-		round   int
-		lesson  string
-		backend Backend
-	}
-	seen := map[key]bool{}
-	for _, run := range r.Runs {
-		k := key{run.Round, run.Lesson, run.Backend}
-		switch {
-		case run.Round > r.Rounds:
-			return fmt.Errorf("run %d %s %s: round over the header's %d rounds", run.Round, run.Lesson, run.Backend, r.Rounds)
-		case !slices.Contains(backends, run.Backend):
-			return fmt.Errorf("run %d %s %s: the header says no XLA plugin was installed", run.Round, run.Lesson, run.Backend)
-		case seen[k]:
-			return fmt.Errorf("run %d %s %s given twice", run.Round, run.Lesson, run.Backend)
-		}
-		seen[k] = true
-	}
-	for round := 1; round <= r.Rounds; round++ {
-		for _, l := range lessons {
-			for _, b := range backends {
-				if !seen[key{round, l, b}] {
-					return fmt.Errorf("round %d has no %s run of %s", round, b, l)
-				}
-			}
-		}
-	}
-	return nil
+	return checkGrid(keys, r.Rounds, backends)
 }
 
 // Lessons returns the lessons of the runs in the order they first ran.

@@ -28,8 +28,8 @@ const LessonsCommand = "bench/lessons.sh --out bench/results/"
 // images per second with the minimum and maximum over the rounds, the median per-round ratios to
 // PyTorch and the peak memory.
 func WriteText(w io.Writer, r Results) error {
-	fmt.Fprintf(w, "%s, %d cores (pinned to %s), %s; batch %d, %d threads, %d timed steps, %d rounds\n",
-		r.CPU, r.Cores, r.CPUs, r.Date.Format("2006-01-02T15:04Z"), r.Batch, r.Threads, r.Steps, r.Rounds)
+	fmt.Fprintf(w, "%s, %d cores (pinned to %s), %s; batch %d, %d threads, %d timed steps, %s\n",
+		r.CPU, r.Cores, r.CPUs, r.Date.Format("2006-01-02T15:04Z"), r.Batch, r.Threads, r.Steps, rounds(r.Rounds))
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprint(tw, "model\tgo img/s (min-max)\txla img/s (min-max)\ttorch img/s (min-max)\tgo/torch\txla/torch\tgo MiB\txla MiB\ttorch MiB\t\n")
 	for _, s := range r.Summarize() {
@@ -42,8 +42,8 @@ func WriteText(w io.Writer, r Results) error {
 // WriteLessonsText writes r's summary as the table bench/lessons.sh prints: per lesson, each
 // backend's wall time, the median per-round ratio of XLA's to the pure-Go backend's and the peak memory.
 func WriteLessonsText(w io.Writer, r LessonResults) error {
-	fmt.Fprintf(w, "%s, %d cores (pinned to %s), %s; preset %s, %d threads, %d rounds\n",
-		r.CPU, r.Cores, r.CPUs, r.Date.Format("2006-01-02T15:04Z"), r.Preset, r.Threads, r.Rounds)
+	fmt.Fprintf(w, "%s, %d cores (pinned to %s), %s; preset %s, %d threads, %s\n",
+		r.CPU, r.Cores, r.CPUs, r.Date.Format("2006-01-02T15:04Z"), r.Preset, r.Threads, rounds(r.Rounds))
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprint(tw, "lesson\tgo wall time\txla wall time\txla/go\tgo MiB\txla MiB\t\n")
 	for _, s := range r.Summarize() {
@@ -74,8 +74,8 @@ func Section(all []Results, lessons []LessonResults) string {
 		}
 		sb.WriteString("\n")
 		for _, r := range all {
-			fmt.Fprintf(&sb, "- `%s/%s`: %s; batch %d, %d threads, %d timed steps, %d rounds; %s, GoMLX %s, PyTorch %s, XLA plugin %s; %s.\n",
-				ResultsDir, r.Name, r.machine(), r.Batch, r.Threads, r.Steps, r.Rounds, r.Go, r.GoMLX, r.Torch, cell(r.XLA), r.provenance())
+			fmt.Fprintf(&sb, "- `%s/%s`: %s; batch %d, %d threads, %d timed steps, %s; %s, GoMLX %s, PyTorch %s, XLA plugin %s; %s.\n",
+				ResultsDir, r.Name, r.machine(), r.Batch, r.Threads, r.Steps, rounds(r.Rounds), r.Go, r.GoMLX, r.Torch, cell(r.XLA), r.provenance())
 		}
 	}
 	sb.WriteString("\n")
@@ -96,8 +96,8 @@ func Section(all []Results, lessons []LessonResults) string {
 	}
 	sb.WriteString("\n")
 	for _, r := range lessons {
-		fmt.Fprintf(&sb, "- `%s/%s`: %s; preset %s, %d threads, %d rounds; %s, GoMLX %s, XLA plugin %s; %s.\n",
-			ResultsDir, r.Name, r.machine(), r.Preset, r.Threads, r.Rounds, r.Go, r.GoMLX, cell(r.XLA), r.provenance())
+		fmt.Fprintf(&sb, "- `%s/%s`: %s; preset %s, %d threads, %s; %s, GoMLX %s, XLA plugin %s; %s.\n",
+			ResultsDir, r.Name, r.machine(), r.Preset, r.Threads, rounds(r.Rounds), r.Go, r.GoMLX, cell(r.XLA), r.provenance())
 	}
 	return sb.String()
 }
@@ -160,6 +160,14 @@ func peak(m map[Backend]float64, b Backend) string {
 func cell(s string) string {
 	s = strings.ReplaceAll(strings.TrimSpace(s), "\n", "; ")
 	return strings.ReplaceAll(s, "|", "\\|")
+}
+
+// rounds says how many rounds: "1 round", "5 rounds".
+func rounds(n int) string {
+	if n == 1 {
+		return "1 round"
+	}
+	return fmt.Sprintf("%d rounds", n)
 }
 
 func short(commit string) string { return commit[:min(len(commit), 10)] }

@@ -151,42 +151,15 @@ func parseRun(line string) (Run, error) {
 
 // checkRuns checks that every round ran every net on every backend the header says, once each.
 func (r *Results) checkRuns() error {
-	models := r.Models()
-	if len(models) == 0 {
-		return fmt.Errorf("no runs")
+	keys := make([]runKey, len(r.Runs))
+	for i, run := range r.Runs {
+		keys[i] = runKey{run.Round, run.Model, run.Backend}
 	}
 	backends := []Backend{Go, Torch}
 	if r.XLA != "none" {
 		backends = []Backend{Go, XLA, Torch}
 	}
-	type key struct {
-		round   int
-		model   string
-		backend Backend
-	}
-	seen := map[key]bool{}
-	for _, run := range r.Runs {
-		k := key{run.Round, run.Model, run.Backend}
-		switch {
-		case run.Round > r.Rounds:
-			return fmt.Errorf("run %d %s %s: round over the header's %d rounds", run.Round, run.Model, run.Backend, r.Rounds)
-		case !slices.Contains(backends, run.Backend):
-			return fmt.Errorf("run %d %s %s: the header says no XLA plugin was installed", run.Round, run.Model, run.Backend)
-		case seen[k]:
-			return fmt.Errorf("run %d %s %s given twice", run.Round, run.Model, run.Backend)
-		}
-		seen[k] = true
-	}
-	for round := 1; round <= r.Rounds; round++ {
-		for _, m := range models {
-			for _, b := range backends {
-				if !seen[key{round, m, b}] {
-					return fmt.Errorf("round %d has no %s run of %s", round, b, m)
-				}
-			}
-		}
-	}
-	return nil
+	return checkGrid(keys, r.Rounds, backends)
 }
 
 // Models returns the nets of the runs in the order they first ran.
@@ -198,6 +171,47 @@ func (r *Results) Models() []string {
 		}
 	}
 	return models
+}
+
+// runKey identifies a run in a results file: its round, its net or lesson, and its backend.
+type runKey struct {
+	round   int
+	item    string
+	backend Backend
+}
+
+// checkGrid checks that the runs keys fill the grid of rounds 1..rounds x the items they name x
+// backends, each cell once, and nothing outside it.
+func checkGrid(keys []runKey, rounds int, backends []Backend) error {
+	if len(keys) == 0 {
+		return fmt.Errorf("no runs")
+	}
+	var items []string
+	seen := map[runKey]bool{}
+	for _, k := range keys {
+		switch {
+		case k.round > rounds:
+			return fmt.Errorf("run %d %s %s: round over the header's %d rounds", k.round, k.item, k.backend, rounds)
+		case !slices.Contains(backends, k.backend):
+			return fmt.Errorf("run %d %s %s: the header says no XLA plugin was installed", k.round, k.item, k.backend)
+		case seen[k]:
+			return fmt.Errorf("run %d %s %s given twice", k.round, k.item, k.backend)
+		}
+		seen[k] = true
+		if !slices.Contains(items, k.item) {
+			items = append(items, k.item)
+		}
+	}
+	for round := 1; round <= rounds; round++ {
+		for _, item := range items {
+			for _, b := range backends {
+				if !seen[runKey{round, item, b}] {
+					return fmt.Errorf("round %d has no %s run of %s", round, b, item)
+				}
+			}
+		}
+	}
+	return nil
 }
 
 // Spread is the median, minimum and maximum of a backend's images per second over the rounds of
