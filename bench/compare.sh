@@ -57,16 +57,13 @@ if ! "$python" -c 'import torch' 2>/dev/null; then
   exit 1
 fi
 cpus=$(bench_cpus "$threads") || usage "--threads must be from 1 to the $(nproc) processors this script may use, got \"$threads\""
-if [[ -n "$out" && ( "$out" == */ || -d "$out" ) ]]; then
-  out="${out%/}/compare-$(bench_slug)-$(nproc --all)cores.txt"
-fi
-[[ -z "$out" || -d "$(dirname "$out")" ]] || usage "--out: no folder $(dirname "$out")"
+file=$(bench_out "$out" compare) || usage "--out: no folder for $out"
+out=$file
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+bench_build "$tmp"
 bin=$tmp/cvlessons
-go build -o "$bin" ./cmd/cvlessons
-go build -o "$tmp/compare" ./bench/compare/gen
 # XLA runs when GOMLX_BACKEND=xla:cpu finds a CPU plugin: go-xla's own, or the course's.
 xla=$(bench_xla "$bin")
 [[ "$xla" != none ]] || echo "xla: no XLA CPU plugin installed (see: cvlessons backend); run scripts/setup.sh to add the XLA column"
@@ -115,10 +112,4 @@ for round in $(seq 1 "$rounds"); do
     done
   done
 done
-echo
-"$tmp/compare" -print "$tmp/results.txt"
-if [[ -n "$out" ]]; then
-  cp "$tmp/results.txt" "$out.tmp.$$"
-  mv "$out.tmp.$$" "$out"
-  echo "results: $out"
-fi
+bench_finish "$tmp" "$out"

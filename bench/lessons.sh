@@ -46,16 +46,13 @@ done
 [[ "$rounds" =~ ^[1-9][0-9]?$ ]] || usage "--rounds must be 1-99, got \"$rounds\""
 [[ -x /usr/bin/time ]] || { echo "lessons.sh: /usr/bin/time is missing; install it with: sudo apt-get install time" >&2; exit 1; }
 cpus=$(bench_cpus "$threads") || usage "--threads must be from 1 to the $(nproc) processors this script may use, got \"$threads\""
-if [[ -n "$out" && ( "$out" == */ || -d "$out" ) ]]; then
-  out="${out%/}/lessons-$(bench_slug)-$(nproc --all)cores.txt"
-fi
-[[ -z "$out" || -d "$(dirname "$out")" ]] || usage "--out: no folder $(dirname "$out")"
+file=$(bench_out "$out" lessons) || usage "--out: no folder for $out"
+out=$file
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+bench_build "$tmp"
 bin=$tmp/cvlessons
-go build -o "$bin" ./cmd/cvlessons
-go build -o "$tmp/compare" ./bench/compare/gen
 all=$("$bin" lesson list --json | /usr/bin/python3 -c 'import json, sys; print(" ".join(l["name"] for l in json.load(sys.stdin)))')
 if ((${#lessons[@]} == 0)); then
   read -ra lessons <<<"$all"
@@ -100,10 +97,4 @@ for round in $(seq 1 "$rounds"); do
     done
   done
 done
-echo
-"$tmp/compare" -print "$tmp/results.txt"
-if [[ -n "$out" ]]; then
-  cp "$tmp/results.txt" "$out.tmp.$$"
-  mv "$out.tmp.$$" "$out"
-  echo "results: $out"
-fi
+bench_finish "$tmp" "$out"

@@ -1,6 +1,7 @@
 # Functions bench/compare.sh and bench/lessons.sh share (sourced, not run): the processors to pin a
 # run to, the file name slug of this machine's CPU, which XLA CPU plugin is installed and the header
-# of a results file (the machine, the versions and the commit; see package bench/compare).
+# of a results file (the machine, the versions and the commit; see package bench/compare), where
+# the results file goes, the programs a run needs and its end.
 
 # bench_cpus N prints the first N processors this process may run on (its affinity, not the
 # machine's numbering), comma-separated, or fails when it may run on fewer.
@@ -57,4 +58,35 @@ bench_header() {
   echo "go: $(go env GOVERSION)"
   echo "gomlx: $(go list -m -f '{{.Version}}' github.com/gomlx/gomlx)"
   echo "xla: $2"
+}
+
+# bench_out OUT KIND prints where a script's results file goes: OUT itself, or, for a folder (OUT/ or
+# one that exists), OUT/KIND-<cpu>-<cores>cores.txt. It prints nothing for an empty OUT and fails
+# when the file's folder does not exist.
+bench_out() {
+  local out=$1
+  [[ -n "$out" ]] || return 0
+  if [[ "$out" == */ || -d "$out" ]]; then
+    out="${out%/}/$2-$(bench_slug)-$(nproc --all)cores.txt"
+  fi
+  [[ -d "$(dirname "$out")" ]] && echo "$out"
+}
+
+# bench_build DIR builds the course's CLI as DIR/cvlessons and the results printer (package
+# bench/compare's gen) as DIR/compare.
+bench_build() {
+  go build -o "$1/cvlessons" ./cmd/cvlessons
+  go build -o "$1/compare" ./bench/compare/gen
+}
+
+# bench_finish DIR OUT prints the summary of DIR/results.txt and, when OUT is not empty, puts the file
+# there: first beside it, then renamed over it, so an interrupted run leaves no file.
+bench_finish() {
+  echo
+  "$1/compare" -print "$1/results.txt"
+  if [[ -n "$2" ]]; then
+    cp "$1/results.txt" "$2.tmp.$$"
+    mv "$2.tmp.$$" "$2"
+    echo "results: $2"
+  fi
 }
