@@ -59,47 +59,57 @@ func WriteLessonsText(w io.Writer, r LessonResults) error {
 // files. Without files of a kind it says that none is committed and how to make one.
 func Section(all []Results, lessons []LessonResults) string {
 	var sb strings.Builder
+	writeNets(&sb, all)
+	sb.WriteString("\n")
+	writeLessons(&sb, lessons)
+	return sb.String()
+}
+
+// writeNets writes the table of bench/compare.sh's files and a line per file.
+func writeNets(sb *strings.Builder, all []Results) {
 	if len(all) == 0 {
-		fmt.Fprintf(&sb, "No comparison run is committed yet. On an idle machine, from the repository's root, run\n"+
+		fmt.Fprintf(sb, "No comparison run is committed yet. On an idle machine, from the repository's root, run\n"+
 			"`%s`, commit the file and run `go generate ./bench/compare`.\n", RunCommand)
-	} else {
-		sb.WriteString("| Net | CPU | Pure Go img/s (min-max) | XLA CPU img/s (min-max) | PyTorch img/s (min-max) | Go / PyTorch | XLA / PyTorch | Peak MiB: Go, XLA, PyTorch | Recorded |\n")
-		sb.WriteString("|---|---|--:|--:|--:|--:|--:|--:|---|\n")
-		for _, r := range all {
-			for _, s := range r.Summarize() {
-				fmt.Fprintf(&sb, "| `%s` | %s, %d cores | %s | %s | %s | %s | %s | %s, %s, %s | %s |\n", s.Model, cell(r.CPU), r.Cores,
-					spread(s.Speed[Go]), spread(s.Speed[XLA]), spread(s.Speed[Torch]), ratio(s.Ratio[Go]), ratio(s.Ratio[XLA]),
-					peak(s.PeakRSSMiB, Go), peak(s.PeakRSSMiB, XLA), peak(s.PeakRSSMiB, Torch), r.Date.Format("2006-01-02"))
-			}
-		}
-		sb.WriteString("\n")
-		for _, r := range all {
-			fmt.Fprintf(&sb, "- `%s/%s`: %s; batch %d, %d threads, %d timed steps, %s; %s, GoMLX %s, PyTorch %s, XLA plugin %s; %s.\n",
-				ResultsDir, r.Name, r.machine(), r.Batch, r.Threads, r.Steps, rounds(r.Rounds), r.Go, r.GoMLX, r.Torch, cell(r.XLA), r.provenance())
+		return
+	}
+	sb.WriteString("| Net | CPU | Pure Go img/s (min-max) | XLA CPU img/s (min-max) | PyTorch img/s (min-max) | Go / PyTorch | XLA / PyTorch | Peak MiB: Go, XLA, PyTorch | Recorded |\n")
+	sb.WriteString("|---|---|--:|--:|--:|--:|--:|--:|---|\n")
+	for _, r := range all {
+		for _, s := range r.Summarize() {
+			fmt.Fprintf(sb, "| `%s` | %s, %d cores | %s | %s | %s | %s | %s | %s, %s, %s | %s |\n", s.Model, cell(r.CPU), r.Cores,
+				spread(s.Speed[Go]), spread(s.Speed[XLA]), spread(s.Speed[Torch]), ratio(s.Ratio[Go]), ratio(s.Ratio[XLA]),
+				peak(s.PeakRSSMiB, Go), peak(s.PeakRSSMiB, XLA), peak(s.PeakRSSMiB, Torch), r.Date.Format("2006-01-02"))
 		}
 	}
 	sb.WriteString("\n")
+	for _, r := range all {
+		fmt.Fprintf(sb, "- `%s/%s`: %s; batch %d, %d threads, %d timed steps, %s; %s, GoMLX %s, PyTorch %s, XLA plugin %s; %s.\n",
+			ResultsDir, r.Name, r.machine(), r.Batch, r.Threads, r.Steps, rounds(r.Rounds), r.Go, r.GoMLX, r.Torch, cell(r.XLA), r.provenance())
+	}
+}
+
+// writeLessons writes the table of bench/lessons.sh's files and a line per file.
+func writeLessons(sb *strings.Builder, lessons []LessonResults) {
 	if len(lessons) == 0 {
-		fmt.Fprintf(&sb, "No run of the lessons' wall times is committed yet. On an idle machine, from the repository's root, run\n"+
+		fmt.Fprintf(sb, "No run of the lessons' wall times is committed yet. On an idle machine, from the repository's root, run\n"+
 			"`%s`, commit the file and run `go generate ./bench/compare`.\n", LessonsCommand)
-		return sb.String()
+		return
 	}
 	sb.WriteString("Each lesson's run (`cvlessons lesson run NAME --preset P`: a notebook's training without Jupyter), wall time on each backend:\n\n")
 	sb.WriteString("| Lesson | CPU | Preset | Pure Go | XLA CPU | XLA / Go | Peak MiB: Go, XLA | Recorded |\n")
 	sb.WriteString("|---|---|---|--:|--:|--:|--:|---|\n")
 	for _, r := range lessons {
 		for _, s := range r.Summarize() {
-			fmt.Fprintf(&sb, "| `%s` | %s, %d cores | %s | %s | %s | %s | %s, %s | %s |\n", s.Lesson, cell(r.CPU), r.Cores, r.Preset,
+			fmt.Fprintf(sb, "| `%s` | %s, %d cores | %s | %s | %s | %s | %s, %s | %s |\n", s.Lesson, cell(r.CPU), r.Cores, r.Preset,
 				wallTime(s.Seconds[Go]), wallTime(s.Seconds[XLA]), ratio(s.Ratio),
 				peak(s.PeakRSSMiB, Go), peak(s.PeakRSSMiB, XLA), r.Date.Format("2006-01-02"))
 		}
 	}
 	sb.WriteString("\n")
 	for _, r := range lessons {
-		fmt.Fprintf(&sb, "- `%s/%s`: %s; preset %s, %d threads, %s; %s, GoMLX %s, XLA plugin %s; %s.\n",
+		fmt.Fprintf(sb, "- `%s/%s`: %s; preset %s, %d threads, %s; %s, GoMLX %s, XLA plugin %s; %s.\n",
 			ResultsDir, r.Name, r.machine(), r.Preset, r.Threads, rounds(r.Rounds), r.Go, r.GoMLX, cell(r.XLA), r.provenance())
 	}
-	return sb.String()
 }
 
 // machine describes where a results file's runs ran.
