@@ -81,7 +81,8 @@ func readDir[R any](dir, pattern string, parse func(string, []byte) (R, error)) 
 	return all, nil
 }
 
-// Parse reads a results file named name (see [scan] for its syntax). Every header key must be
+// Parse reads a results file named name: its header ("key: value" lines), the line [ColumnHeader],
+// then a line per run; lines starting with "#" and blank lines are ignored. Every header key must be
 // present once and no other; every round must have a run of each net on "go" and "torch" (and on
 // "xla" when the header names a plugin), each once, and no other runs.
 func Parse(name string, data []byte) (Results, error) {
