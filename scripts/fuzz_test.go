@@ -66,7 +66,7 @@ func TestFuzzScript(t *testing.T) {
 		t.Skip("no bash")
 	}
 	cmd := exec.Command("bash", "fuzz.sh", "--list")
-	cmd.Env = append(os.Environ(), "XDG_CONFIG_HOME="+t.TempDir())
+	cmd.Env = append(os.Environ(), "XDG_CONFIG_HOME="+goConfigDir(t))
 	out, err := cmd.Output()
 	if err != nil {
 		t.Fatalf("fuzz.sh --list: %v", err)

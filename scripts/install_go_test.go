@@ -28,9 +28,8 @@ func sourceInstallGo(t *testing.T, home, script string, args ...string) (string,
 		t.Skip("install-go.sh checks downloads with /usr/bin/python3, which is missing")
 	}
 	cmd := exec.Command("bash", append([]string{"-c", "source ./install-go.sh && " + script, "bash"}, args...)...)
-	// Go's own files (telemetry counters, written by the "go env" of lib.sh) go elsewhere, so that
-	// the test sees every change under home.
-	cmd.Env = append(os.Environ(), "HOME="+home, "XDG_CONFIG_HOME="+t.TempDir(), "CVLESSONS_GO_DIR=")
+	// Go's own configuration goes elsewhere, so that the test sees every change under home.
+	cmd.Env = append(os.Environ(), "HOME="+home, "XDG_CONFIG_HOME="+goConfigDir(t), "CVLESSONS_GO_DIR=")
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()
@@ -41,6 +40,24 @@ func sourceInstallGo(t *testing.T, home, script string, args ...string) (string,
 		t.Fatal(err)
 	}
 	return stdout.String(), stderr.String(), code
+}
+
+// goConfigDir returns a new temporary folder for $XDG_CONFIG_HOME in which Go's telemetry is off.
+// With it on, a go command writes counters there and may leave a process behind that goes on
+// writing after the command returns, so that removing the folder at the test's end can fail
+// ("directory not empty") on a busy machine.
+func goConfigDir(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	telemetry := filepath.Join(dir, "go", "telemetry")
+	if err := os.MkdirAll(telemetry, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	// The file "go telemetry off" writes.
+	if err := os.WriteFile(filepath.Join(telemetry, "mode"), []byte("off"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir
 }
 
 // moduleZip writes a zip of files (name: content, in the given order) to path.
