@@ -68,8 +68,7 @@ func Section(all []Results, lessons []LessonResults) string {
 // writeNets writes the table of bench/compare.sh's files and a line per file.
 func writeNets(sb *strings.Builder, all []Results) {
 	if len(all) == 0 {
-		fmt.Fprintf(sb, "No comparison run is committed yet. On an idle machine, from the repository's root, run\n"+
-			"`%s`, commit the file and run `go generate ./bench/compare`.\n", RunCommand)
+		noneCommitted(sb, "comparison run", RunCommand)
 		return
 	}
 	sb.WriteString("| Net | CPU | Pure Go img/s (min-max) | XLA CPU img/s (min-max) | PyTorch img/s (min-max) | Go / PyTorch | XLA / PyTorch | Peak MiB: Go, XLA, PyTorch | Recorded |\n")
@@ -91,8 +90,7 @@ func writeNets(sb *strings.Builder, all []Results) {
 // writeLessons writes the table of bench/lessons.sh's files and a line per file.
 func writeLessons(sb *strings.Builder, lessons []LessonResults) {
 	if len(lessons) == 0 {
-		fmt.Fprintf(sb, "No run of the lessons' wall times is committed yet. On an idle machine, from the repository's root, run\n"+
-			"`%s`, commit the file and run `go generate ./bench/compare`.\n", LessonsCommand)
+		noneCommitted(sb, "run of the lessons' wall times", LessonsCommand)
 		return
 	}
 	sb.WriteString("Each lesson's run (`cvlessons lesson run NAME --preset P`: a notebook's training without Jupyter), wall time on each backend:\n\n")
@@ -110,6 +108,12 @@ func writeLessons(sb *strings.Builder, lessons []LessonResults) {
 		fmt.Fprintf(sb, "- `%s/%s`: %s; preset %s, %d threads, %s; %s, GoMLX %s, XLA plugin %s; %s.\n",
 			ResultsDir, r.Name, r.machine(), r.Preset, r.Threads, rounds(r.Rounds), r.Go, r.GoMLX, cell(r.XLA), r.provenance())
 	}
+}
+
+// noneCommitted says that no results file of a kind (what) is committed, and which command makes one.
+func noneCommitted(sb *strings.Builder, what, command string) {
+	fmt.Fprintf(sb, "No %s is committed yet. On an idle machine, from the repository's root, run\n"+
+		"`%s`, commit the file and run `go generate ./bench/compare`.\n", what, command)
 }
 
 // machine describes where a results file's runs ran.
