@@ -151,7 +151,7 @@ func (r Report) Figures() []string { return r.FigurePaths }
 func Entry() lessons.Entry {
 	return lessons.Entry{
 		Name:     "detection",
-		Title:    "boxes, IoU, NMS, region proposals; R-CNN vs YOLO v1 trained on digit detection",
+		Title:    "boxes, IoU, NMS, region proposals; R-CNN, Fast and Faster R-CNN vs YOLO v1 trained on digit detection",
 		Notebook: "07-detection-basics.ipynb",
 		Run: func(opts lessons.Options) (lessons.Result, error) {
 			cfg := ConfigFor(opts.Preset)

@@ -127,14 +127,23 @@ func Proposals(d *datasets.Detection, i, max int, cfg detect.SelectiveSearchConf
 // connected layer of hidden units with ReLU, then class logits [n, C + 1] (background last) and box
 // deltas [n, 4C] (four per digit class, normalised by deltaStd).
 func RegionHeads(ctx *context.Context, features *graph.Node, hidden int) (logits, deltas *graph.Node) {
-	n := features.Shape().Dim(0)
-	x := graph.Reshape(features, n, -1)
-	x = activations.Relu(layers.Dense(ctx.In("fc"), x, true, hidden))
+	x := regionHidden(ctx, features, hidden)
 	return layers.Dense(ctx.In("cls"), x, true, numDigits+1), layers.Dense(ctx.In("bbox"), x, true, 4*numDigits)
+}
+
+// regionHidden is RegionHeads' hidden layer [n, hidden]: the features R-CNN's SVMs classify.
+func regionHidden(ctx *context.Context, features *graph.Node, hidden int) *graph.Node {
+	n := features.Shape().Dim(0)
+	return activations.Relu(layers.Dense(ctx.In("fc"), graph.Reshape(features, n, -1), true, hidden))
 }
 
 // RCNNModel classifies warped regions [n, Warp, Warp, 1]: the convolution stages, then RegionHeads.
 func RCNNModel(ctx *context.Context, cfg RCNNConfig, regions *graph.Node) (logits, deltas *graph.Node) {
+	return RegionHeads(ctx, rcnnStages(ctx, cfg, regions), cfg.Hidden)
+}
+
+// rcnnStages is RCNNModel's convolution stages.
+func rcnnStages(ctx *context.Context, cfg RCNNConfig, regions *graph.Node) *graph.Node {
 	x := regions
 	for i, c := range cfg.Channels {
 		s := ctx.In(fmt.Sprintf("stage%d", i+1))
@@ -142,7 +151,7 @@ func RCNNModel(ctx *context.Context, cfg RCNNConfig, regions *graph.Node) (logit
 		x = cnn.BatchNorm(s.In("bn"), x)
 		x = graph.MaxPool(activations.Relu(x)).Window(2).Strides(2).NoPadding().Done()
 	}
-	return RegionHeads(ctx, x, cfg.Hidden)
+	return x
 }
 
 // regionLoss is the multi-task loss of Fast R-CNN (Girshick 2015, eq. 1) with λ = 1: the mean
@@ -155,9 +164,14 @@ func regionLoss(labels, predictions []*graph.Node) *graph.Node {
 	logits, deltas := predictions[0], predictions[1]
 	n := float64(logits.Shape().Dim(0))
 	ce := graph.Neg(graph.ReduceAllSum(graph.Mul(onehot, graph.LogSoftmax(logits, -1))))
-	d := graph.Abs(graph.Sub(deltas, targets))
-	smooth := graph.Where(graph.LessThan(d, graph.OnesLike(d)), graph.MulScalar(graph.Square(d), 0.5), graph.AddScalar(d, -0.5))
-	return graph.DivScalar(graph.Add(ce, graph.ReduceAllSum(graph.Mul(mask, smooth))), n)
+	return graph.DivScalar(graph.Add(ce, graph.ReduceAllSum(graph.Mul(mask, smoothL1(graph.Sub(deltas, targets), 1)))), n)
+}
+
+// smoothL1 is the smooth L1 loss of each element of d with transition point beta: 0.5·d²/beta where
+// |d| < beta, |d| - 0.5·beta elsewhere (Fast R-CNN's with beta = 1).
+func smoothL1(d *graph.Node, beta float64) *graph.Node {
+	a := graph.Abs(d)
+	return graph.Where(graph.LessThan(a, graph.MulScalar(graph.OnesLike(a), beta)), graph.MulScalar(graph.Square(a), 0.5/beta), graph.AddScalar(a, -0.5*beta))
 }
 
 // regionBatch holds one training batch's host buffers.
@@ -301,63 +315,100 @@ func regionDetections(boxes []detect.Box, probs, deltas []float32, width, height
 // graph compiles once.
 const rcnnChunk = 128
 
+// rcnnRunner runs the trained R-CNN at inference on warped proposals.
+type rcnnRunner struct {
+	exec *context.Exec
+	cfg  RCNNConfig
+	x    []float32
+}
+
+func newRCNNRunner(b backends.Backend, ctx *context.Context, cfg RCNNConfig) (*rcnnRunner, error) {
+	exec, err := context.NewExec(b, ctx.Reuse(), func(ctx *context.Context, x *graph.Node) (*graph.Node, *graph.Node, *graph.Node) {
+		hidden := regionHidden(ctx, rcnnStages(ctx, cfg, x), cfg.Hidden)
+		logits, deltas := layers.Dense(ctx.In("cls"), hidden, true, numDigits+1), layers.Dense(ctx.In("bbox"), hidden, true, 4*numDigits)
+		return graph.Softmax(logits, -1), deltas, hidden
+	})
+	if err != nil {
+		return nil, fmt.Errorf("detection: building the R-CNN inference graph: %w", err)
+	}
+	r := &rcnnRunner{exec: exec, cfg: cfg, x: make([]float32, rcnnChunk*cfg.Warp*cfg.Warp)}
+	if _, err := r.exec.Exec(r.input()); err != nil { // compiles before any clock starts
+		return nil, fmt.Errorf("detection: R-CNN inference: %w", err)
+	}
+	return r, nil
+}
+
+func (r *rcnnRunner) input() *tensors.Tensor {
+	return tensors.FromFlatDataAndDimensions(r.x, rcnnChunk, r.cfg.Warp, r.cfg.Warp, 1)
+}
+
+// run warps and classifies boxes of img: class probabilities [n, C + 1], deltas [n, 4C] and the
+// hidden features [n, Hidden].
+func (r *rcnnRunner) run(img detect.Image, boxes []detect.Box) (probs, deltas, hidden []float32, err error) {
+	size := r.cfg.Warp * r.cfg.Warp
+	for s := 0; s < len(boxes); s += rcnnChunk {
+		n := min(rcnnChunk, len(boxes)-s)
+		clear(r.x)
+		for k := range n {
+			copy(r.x[k*size:], detect.WarpRegion(img, boxes[s+k], r.cfg.Warp, r.cfg.Context))
+		}
+		res, err := r.exec.Exec(r.input())
+		if err != nil {
+			return nil, nil, nil, fmt.Errorf("detection: R-CNN inference: %w", err)
+		}
+		var out [3][]float32
+		for j, width := range []int{numDigits + 1, 4 * numDigits, r.cfg.Hidden} {
+			v, err := tensors.CopyFlatData[float32](res[j])
+			if err != nil {
+				return nil, nil, nil, err
+			}
+			out[j] = v[:n*width]
+		}
+		probs, deltas, hidden = append(probs, out[0]...), append(deltas, out[1]...), append(hidden, out[2]...)
+	}
+	return probs, deltas, hidden, nil
+}
+
 // EvaluateRCNN runs the trained R-CNN on the validation images and measures it: per image, selective
 // search, every proposal warped and classified, per-class box regression, class-wise NMS at
 // YOLONMSThreshold; then mAP@0.5, COCO mAP and images/s (everything from pixels to detections; the
-// graph is compiled before the clock starts).
+// graph is compiled before the clock starts). Detections are scored by the softmax, or by svms when
+// not nil (R-CNN as its paper: the model is then named "R-CNN (SVM)").
 // It also returns each image's detections.
-func EvaluateRCNN(b backends.Backend, ctx *context.Context, cfg RCNNConfig, val *datasets.Detection) (ModelStats, [][]detect.Detection, error) {
-	exec, err := context.NewExec(b, ctx.Reuse(), func(ctx *context.Context, x *graph.Node) (*graph.Node, *graph.Node) {
-		logits, deltas := RCNNModel(ctx, cfg, x)
-		return graph.Softmax(logits, -1), deltas
-	})
+func EvaluateRCNN(b backends.Backend, ctx *context.Context, cfg RCNNConfig, val *datasets.Detection, svms *ClassSVMs) (ModelStats, [][]detect.Detection, error) {
+	runner, err := newRCNNRunner(b, ctx, cfg)
 	if err != nil {
-		return ModelStats{}, nil, fmt.Errorf("detection: building the R-CNN inference graph: %w", err)
-	}
-	size := cfg.Warp * cfg.Warp
-	x := make([]float32, rcnnChunk*size)
-	if _, err := exec.Exec(tensors.FromFlatDataAndDimensions(x, rcnnChunk, cfg.Warp, cfg.Warp, 1)); err != nil {
-		return ModelStats{}, nil, fmt.Errorf("detection: R-CNN inference: %w", err) // compiles before the clock starts
+		return ModelStats{}, nil, err
 	}
 	dets := make([][]detect.Detection, val.Images.N)
 	proposals := 0
 	var ssTime time.Duration
+	W, H := float32(val.Images.Width), float32(val.Images.Height)
 	start := time.Now()
 	for i := range val.Images.N {
 		ssStart := time.Now()
 		boxes := Proposals(val, i, cfg.MaxProposals, cfg.SelectiveSearch)
 		ssTime += time.Since(ssStart)
 		proposals += len(boxes)
-		img := imageOf(val, i)
-		var probs, deltas []float32
-		for s := 0; s < len(boxes); s += rcnnChunk {
-			n := min(rcnnChunk, len(boxes)-s)
-			clear(x)
-			for k := range n {
-				copy(x[k*size:], detect.WarpRegion(img, boxes[s+k], cfg.Warp, cfg.Context))
-			}
-			res, err := exec.Exec(tensors.FromFlatDataAndDimensions(x, rcnnChunk, cfg.Warp, cfg.Warp, 1))
-			if err != nil {
-				return ModelStats{}, nil, fmt.Errorf("detection: R-CNN inference: %w", err)
-			}
-			p, err := tensors.CopyFlatData[float32](res[0])
-			if err != nil {
-				return ModelStats{}, nil, err
-			}
-			d, err := tensors.CopyFlatData[float32](res[1])
-			if err != nil {
-				return ModelStats{}, nil, err
-			}
-			probs = append(probs, p[:n*(numDigits+1)]...)
-			deltas = append(deltas, d[:n*4*numDigits]...)
+		probs, deltas, hidden, err := runner.run(imageOf(val, i), boxes)
+		if err != nil {
+			return ModelStats{}, nil, err
 		}
-		raw := regionDetections(boxes, probs, deltas, float32(val.Images.Width), float32(val.Images.Height))
+		var raw []detect.Detection
+		if svms != nil {
+			raw = svms.detections(boxes, hidden, deltas, W, H)
+		} else {
+			raw = regionDetections(boxes, probs, deltas, W, H)
+		}
 		dets[i] = ApplyNMS(raw, YOLONMSThreshold)
 	}
 	elapsed := time.Since(start)
 	st := ModelStats{Model: "R-CNN", Images: val.Images.N, ImagesPerSecond: float64(val.Images.N) / elapsed.Seconds(),
 		ProposalsPerImage: float64(proposals) / float64(max(val.Images.N, 1)),
 		ProposalMillis:    float64(ssTime.Microseconds()) / 1000 / float64(max(val.Images.N, 1))}
+	if svms != nil {
+		st.Model = "R-CNN (SVM)"
+	}
 	if st.MeanAP50, st.COCOMeanAP, err = Evaluate(val, dets); err != nil {
 		return ModelStats{}, nil, err
 	}

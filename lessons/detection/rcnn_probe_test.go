@@ -11,6 +11,9 @@ import (
 
 // TestRCNNProbe trains R-CNN for $CVLESSONS_RCNN_STEPS steps (skipped when unset) and measures it: a
 // measurement, not a claim. $CVLESSONS_RCNN_TRAIN and _VAL override the image counts.
+//
+// $CVLESSONS_RCNN_SVM=1 then trains R-CNN's SVMs on the trained network's features (PaperSVM, with
+// $CVLESSONS_RCNN_SVM_ROUNDS rounds of hard negative mining) and measures that variant too.
 func TestRCNNProbe(t *testing.T) {
 	steps := probeInt("CVLESSONS_RCNN_STEPS", 0)
 	if steps == 0 {
@@ -40,9 +43,24 @@ func TestRCNNProbe(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("%d steps in %.1fs: loss %.3f -> %.3f", steps, time.Since(start).Seconds(), losses[0], losses[len(losses)-1])
-	st, _, err := EvaluateRCNN(b, ctx, cfg, val)
+	st, _, err := EvaluateRCNN(b, ctx, cfg, val, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Logf("val: %+v", st)
+	if probeInt("CVLESSONS_RCNN_SVM", 0) == 0 {
+		return
+	}
+	svmCfg := PaperSVM()
+	svmCfg.Rounds = probeInt("CVLESSONS_RCNN_SVM_ROUNDS", svmCfg.Rounds)
+	start = time.Now()
+	svms, err := TrainRCNNSVMs(b, ctx, cfg, svmCfg, trainSet, os.Stderr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("SVMs trained in %.1fs", time.Since(start).Seconds())
+	if st, _, err = EvaluateRCNN(b, ctx, cfg, val, svms); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("val with SVMs: %+v", st)
 }

@@ -15,16 +15,24 @@ import (
 	"github.com/cvlessons/cvlessons/pkg/progress"
 )
 
-// DetectorConfig sizes the lesson's second part: YOLO v1 and R-CNN trained on the same digit images
-// and measured on the same validation images.
+// DetectorConfig sizes the lesson's second part: YOLO v1, R-CNN, Fast R-CNN and Faster R-CNN trained
+// on the same digit images and measured on the same validation images.
 type DetectorConfig struct {
 	// TrainImages and ValImages are the sizes of the training set (seed 1) and of the fixed validation
 	// split (datasets.DigitDetection).
 	TrainImages, ValImages int
-	// YOLO, RCNN and FastRCNN size the three models; FastRCNN.Steps = 0 leaves Fast R-CNN out.
-	YOLO     YOLOConfig
-	RCNN     RCNNConfig
-	FastRCNN FastRCNNConfig
+	// YOLO, RCNN, FastRCNN and FasterRCNN size the four models; Steps = 0 leaves Fast R-CNN or
+	// Faster R-CNN out. Faster R-CNN trains on the first FasterRCNN.TrainImages of the training set.
+	YOLO       YOLOConfig
+	RCNN       RCNNConfig
+	FastRCNN   FastRCNNConfig
+	FasterRCNN FasterRCNNConfig
+	// WeaknessImages is the number of images of each WeaknessSet every model's recall is measured
+	// on (0: none).
+	WeaknessImages int
+	// SVM trains R-CNN's per-class SVMs on the trained R-CNN's features, measured as a second R-CNN
+	// row; SVM.Epochs = 0 leaves them out.
+	SVM SVMConfig
 	// Progress, when not nil, receives the plan and the progress.
 	Progress io.Writer `json:"-"`
 	// Preset names the preset the configuration came from.
@@ -33,16 +41,19 @@ type DetectorConfig struct {
 
 // DetectorsQuick is the quick preset, for tests and CI.
 func DetectorsQuick() DetectorConfig {
-	return DetectorConfig{Preset: lessons.Quick, TrainImages: 2000, ValImages: 100, YOLO: YOLOQuick(), RCNN: RCNNQuick(), FastRCNN: FastRCNNQuick()}
+	return DetectorConfig{Preset: lessons.Quick, TrainImages: 2000, ValImages: 100, YOLO: YOLOQuick(), RCNN: RCNNQuick(),
+		FastRCNN: FastRCNNQuick(), FasterRCNN: FasterRCNNQuick(), SVM: PaperSVM(), WeaknessImages: 40}
 }
 
 // DetectorsClass is the default preset: YOLO on a 12x12 grid for 5,000 steps, R-CNN and Fast
 // R-CNN on 300 images with up to 200 proposals each; measured on 200 validation images.
 func DetectorsClass() DetectorConfig {
-	c := DetectorConfig{Preset: lessons.Class, TrainImages: 8000, ValImages: 200, YOLO: YOLOQuick(), RCNN: RCNNQuick(), FastRCNN: FastRCNNQuick()}
+	c := DetectorConfig{Preset: lessons.Class, TrainImages: 8000, ValImages: 200, YOLO: YOLOQuick(), RCNN: RCNNQuick(),
+		FastRCNN: FastRCNNQuick(), FasterRCNN: FasterRCNNQuick(), SVM: PaperSVM(), WeaknessImages: 40}
 	c.YOLO.Grid.S, c.YOLO.PoolStages, c.YOLO.Steps, c.YOLO.Cosine = 12, 2, 5000, true
 	c.RCNN.TrainImages, c.RCNN.MaxProposals, c.RCNN.Steps = 300, 200, 800
 	c.FastRCNN.TrainImages, c.FastRCNN.MaxProposals, c.FastRCNN.Steps = 300, 200, 1000
+	c.FasterRCNN.TrainImages, c.FasterRCNN.Steps = 8000, 1000
 	return c
 }
 
@@ -50,7 +61,8 @@ func DetectorsClass() DetectorConfig {
 // R-CNN on the first 600 of them (each image depends only on its index, so they are the same images
 // as with any larger TrainImages).
 func DetectorsFull() DetectorConfig {
-	return DetectorConfig{Preset: lessons.Full, TrainImages: 20000, ValImages: 300, YOLO: YOLOFull(), RCNN: RCNNFull(), FastRCNN: FastRCNNFull()}
+	return DetectorConfig{Preset: lessons.Full, TrainImages: 20000, ValImages: 300, YOLO: YOLOFull(), RCNN: RCNNFull(),
+		FastRCNN: FastRCNNFull(), FasterRCNN: FasterRCNNFull(), SVM: PaperSVM(), WeaknessImages: 60}
 }
 
 // DetectorsFor returns the preset's configuration (DetectorsClass for an unknown preset).
@@ -66,7 +78,8 @@ func DetectorsFor(p lessons.Preset) DetectorConfig {
 
 // DetectorReport holds what the trained detectors measured.
 type DetectorReport struct {
-	// Models are the table's rows: YOLO v1, R-CNN, then Fast R-CNN when trained.
+	// Models are the table's rows: YOLO v1, R-CNN, then R-CNN with SVMs, Fast R-CNN and Faster R-CNN
+	// when trained.
 	Models []ModelStats `json:"models"`
 	// Speedup is R-CNN's time per image divided by YOLO's.
 	Speedup float64 `json:"yolo_speedup"`
@@ -74,6 +87,17 @@ type DetectorReport struct {
 	// search left out of both (0 when Fast R-CNN is not trained): Fast R-CNN runs its backbone once
 	// per image, R-CNN once per proposal.
 	FastRCNNNetworkSpeedup float64 `json:"fast_rcnn_network_speedup"`
+	// FastRCNNSpeedup is R-CNN's time per image divided by Fast R-CNN's, selective search included;
+	// FasterRCNNSpeedup is Fast R-CNN's divided by Faster R-CNN's, which has no selective search (0 when
+	// a model is not trained).
+	FastRCNNSpeedup   float64 `json:"fast_rcnn_speedup"`
+	FasterRCNNSpeedup float64 `json:"faster_rcnn_speedup"`
+	// Proposals compares the trained RPN's proposals with selective search's on the validation
+	// images (nil when Faster R-CNN is not trained).
+	Proposals *ProposalComparison `json:"rpn_vs_selective_search,omitempty"`
+	// Weaknesses is every model's recall@0.5 on the validation images and on each WeaknessSet (nil
+	// when WeaknessImages is 0).
+	Weaknesses []WeaknessRecall `json:"weaknesses,omitempty"`
 	// YOLOBeforeNMS and YOLOAfterNMS count the trained YOLO's validation detections (class score
 	// above YOLOScoreThreshold) before and after class-wise NMS at YOLONMSThreshold.
 	YOLOBeforeNMS DetectionStats `json:"yolo_before_nms"`
@@ -84,11 +108,16 @@ type DetectorReport struct {
 	YOLOLosses     []float64 `json:"-"`
 	RCNNLosses     []float64 `json:"-"`
 	FastRCNNLosses []float64 `json:"-"`
+	// FasterRCNNLosses are Faster R-CNN's training losses per step (RPN and heads together).
+	FasterRCNNLosses []float64 `json:"-"`
 
 	cfg              DetectorConfig
 	backend          backends.Backend
 	yoloCtx, rcnnCtx *context.Context
 	fastCtx          *context.Context
+	fasterCtx        *context.Context
+	svms             *ClassSVMs
+	valDets          [][][]detect.Detection // each model's detections on val, in Models' order
 	val              *datasets.Detection
 }
 
@@ -99,10 +128,14 @@ func (r *DetectorReport) String() string {
 		s += fmt.Sprintf("%-10s %8.3f %9.3f %10.1f %9.1f %8.1f %10.0f %8.0f\n", m.Model, m.MeanAP50, m.COCOMeanAP, m.ImagesPerSecond,
 			m.MillisPerImage(), m.ProposalMillis, m.ProposalsPerImage, m.TrainSeconds)
 	}
-	return s + fmt.Sprintf("YOLO is %.0fx faster per image than R-CNN; YOLO before NMS: %d boxes (%d duplicates, mAP@0.5 %.3f), "+
+	s += fmt.Sprintf("YOLO is %.0fx faster per image than R-CNN; YOLO before NMS: %d boxes (%d duplicates, mAP@0.5 %.3f), "+
 		"after: %d boxes (%d duplicates, mAP@0.5 %.3f)\n",
 		r.Speedup, r.YOLOBeforeNMS.Detections, r.YOLOBeforeNMS.Duplicates, r.YOLOBeforeNMS.MeanAP,
 		r.YOLOAfterNMS.Detections, r.YOLOAfterNMS.Duplicates, r.YOLOAfterNMS.MeanAP)
+	if r.Proposals != nil {
+		s += r.Proposals.String() + "\n"
+	}
+	return s + r.WeaknessTable()
 }
 
 // RunDetectors trains YOLO and R-CNN and measures both on the validation images.
@@ -127,9 +160,12 @@ func RunDetectors(cfg DetectorConfig) (*DetectorReport, error) {
 	if cfg.FastRCNN.Steps > 0 {
 		parts = append(parts, progress.Part{Name: "Fast R-CNN", Steps: cfg.FastRCNN.Steps})
 	}
+	if cfg.FasterRCNN.Steps > 0 {
+		parts = append(parts, progress.Part{Name: "Faster R-CNN", Steps: cfg.FasterRCNN.Steps})
+	}
 	progress.Begin(cfg.Progress, lessons.NewPlan("detection", cfg.Preset, fmt.Sprintf(
-		"YOLO v1 (%dx%d grid), R-CNN and Fast R-CNN on generated digit images (%d for YOLO, %d for the two-stage models); measured on %d validation images",
-		cfg.YOLO.Grid.S, cfg.YOLO.Grid.S, cfg.TrainImages, cfg.RCNN.TrainImages, cfg.ValImages), parts))
+		"YOLO v1 (%dx%d grid), R-CNN, Fast R-CNN and Faster R-CNN on generated digit images (%d for YOLO, %d for R-CNN and Fast R-CNN, %d for Faster R-CNN); measured on %d validation images",
+		cfg.YOLO.Grid.S, cfg.YOLO.Grid.S, cfg.TrainImages, cfg.RCNN.TrainImages, min(cfg.FasterRCNN.TrainImages, cfg.TrainImages), cfg.ValImages), parts))
 	defer progress.End(cfg.Progress)
 	start := time.Now()
 	if r.yoloCtx, r.YOLOLosses, err = TrainYOLO(b, cfg.YOLO, trainSet, cfg.Progress); err != nil {
@@ -152,13 +188,27 @@ func RunDetectors(cfg DetectorConfig) (*DetectorReport, error) {
 		return nil, err
 	}
 	rcnnTrain := time.Since(start).Seconds()
-	rcnn, _, err := EvaluateRCNN(b, r.rcnnCtx, cfg.RCNN, val)
+	rcnn, rcnnDets, err := EvaluateRCNN(b, r.rcnnCtx, cfg.RCNN, val, nil)
 	if err != nil {
 		return nil, err
 	}
 	rcnn.TrainSeconds = rcnnTrain
 	r.Models = []ModelStats{yolo, rcnn}
+	r.valDets = [][][]detect.Detection{yoloDets, rcnnDets}
 	r.Speedup = rcnn.MillisPerImage() / yolo.MillisPerImage()
+	if cfg.SVM.Epochs > 0 {
+		start = time.Now()
+		if r.svms, err = TrainRCNNSVMs(b, r.rcnnCtx, cfg.RCNN, cfg.SVM, trainSet, cfg.Progress); err != nil {
+			return nil, err
+		}
+		svmTrain := time.Since(start).Seconds()
+		svm, svmDets, err := EvaluateRCNN(b, r.rcnnCtx, cfg.RCNN, val, r.svms)
+		if err != nil {
+			return nil, err
+		}
+		svm.TrainSeconds = rcnnTrain + svmTrain
+		r.Models, r.valDets = append(r.Models, svm), append(r.valDets, svmDets)
+	}
 
 	if fc := cfg.FastRCNN; fc.Steps > 0 {
 		start = time.Now()
@@ -170,13 +220,39 @@ func RunDetectors(cfg DetectorConfig) (*DetectorReport, error) {
 			return nil, err
 		}
 		fastTrain := time.Since(start).Seconds()
-		fast, _, err := EvaluateFastRCNN(b, r.fastCtx, fc, val)
+		fast, fastDets, err := EvaluateFastRCNN(b, r.fastCtx, fc, val)
 		if err != nil {
 			return nil, err
 		}
 		fast.TrainSeconds = fastTrain
-		r.Models = append(r.Models, fast)
+		r.Models, r.valDets = append(r.Models, fast), append(r.valDets, fastDets)
 		r.FastRCNNNetworkSpeedup = rcnn.NetworkMillis() / fast.NetworkMillis()
+		r.FastRCNNSpeedup = rcnn.MillisPerImage() / fast.MillisPerImage()
+	}
+	if fc := cfg.FasterRCNN; fc.Steps > 0 {
+		start = time.Now()
+		if r.fasterCtx, r.FasterRCNNLosses, err = TrainFasterRCNN(b, fc, trainSet, cfg.Progress); err != nil {
+			return nil, err
+		}
+		fasterTrain := time.Since(start).Seconds()
+		faster, fasterDets, err := EvaluateFasterRCNN(b, r.fasterCtx, fc, val)
+		if err != nil {
+			return nil, err
+		}
+		faster.TrainSeconds = fasterTrain
+		r.Models, r.valDets = append(r.Models, faster), append(r.valDets, fasterDets)
+		if cfg.FastRCNN.Steps > 0 {
+			r.FasterRCNNSpeedup = r.Models[len(r.Models)-2].MillisPerImage() / faster.MillisPerImage()
+		}
+		if r.Proposals, err = CompareProposals(b, r.fasterCtx, fc, val, cfg.RCNN.MaxProposals, cfg.RCNN.SelectiveSearch); err != nil {
+			return nil, err
+		}
+	}
+	if cfg.WeaknessImages > 0 {
+		say(Config{Progress: cfg.Progress}, "detection: every model on %d images of each weakness set", cfg.WeaknessImages)
+		if err := r.measureWeaknesses(cfg.WeaknessImages); err != nil {
+			return nil, err
+		}
 	}
 	return r, nil
 }
@@ -228,7 +304,7 @@ func (r *DetectorReport) YOLODetections(d *datasets.Detection, nms bool) ([][]de
 
 // RCNNDetections runs the trained R-CNN on every image of d (with NMS).
 func (r *DetectorReport) RCNNDetections(d *datasets.Detection) ([][]detect.Detection, error) {
-	_, dets, err := EvaluateRCNN(r.backend, r.rcnnCtx, r.cfg.RCNN, d)
+	_, dets, err := EvaluateRCNN(r.backend, r.rcnnCtx, r.cfg.RCNN, d, nil)
 	return dets, err
 }
 

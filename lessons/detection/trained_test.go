@@ -4,7 +4,6 @@ import (
 	"os"
 	"testing"
 
-	"github.com/cvlessons/cvlessons/datasets"
 	"github.com/cvlessons/cvlessons/lessons/lessontest"
 )
 
@@ -30,7 +29,7 @@ func TestRunDetectorsQuick(t *testing.T) {
 // checkDetectorsQuick trains the quick preset with every model seeded by seed and checks the claims.
 func checkDetectorsQuick(t *testing.T, seed uint64) {
 	cfg := DetectorsQuick()
-	cfg.YOLO.Seed, cfg.RCNN.Seed, cfg.FastRCNN.Seed = seed, seed, seed
+	cfg.YOLO.Seed, cfg.RCNN.Seed, cfg.FastRCNN.Seed, cfg.FasterRCNN.Seed, cfg.SVM.Seed = seed, seed, seed, seed, seed
 	if testing.Verbose() {
 		cfg.Progress = os.Stderr
 	}
@@ -46,14 +45,25 @@ func checkDetectorsQuick(t *testing.T, seed uint64) {
 	if !(rcnn.MeanAP50 >= 0.35) { // seeds 1-5: 0.443-0.788
 		t.Errorf("R-CNN mAP@0.5 = %.3f, want >= 0.35", rcnn.MeanAP50)
 	}
-	if len(r.Models) != 3 {
-		t.Fatalf("%d models in the table, want 3 (YOLO, R-CNN, Fast R-CNN)", len(r.Models))
+	if len(r.Models) != 5 {
+		t.Fatalf("%d models in the table, want 5 (YOLO, R-CNN, R-CNN with SVMs, Fast R-CNN, Faster R-CNN)", len(r.Models))
 	}
-	// The quick preset trains Fast R-CNN only briefly. That its network is faster than R-CNN's is a
-	// speed claim: TestCommittedRuns checks it on the recorded class run.
-	fast := r.Models[2]
-	if !(fast.MeanAP50 >= 0.05) { // seeds 1-5: 0.084-0.149
-		t.Errorf("Fast R-CNN mAP@0.5 = %.3f, want >= 0.05", fast.MeanAP50)
+	// The quick preset trains the two-stage models only briefly. Their speeds are checked on the
+	// recorded runs (TestCommittedRuns).
+	for _, m := range []struct {
+		model ModelStats
+		floor float64
+	}{
+		{r.Models[2], 0.2},  // R-CNN (SVM); seeds 1-5: 0.292-0.770 (0.292 where the softmax R-CNN had 0.443)
+		{r.Models[3], 0.45}, // Fast R-CNN; seeds 1-5: 0.568-0.748
+		{r.Models[4], 0.45}, // Faster R-CNN; seeds 1-5: 0.580-0.716
+	} {
+		if !(m.model.MeanAP50 >= m.floor) {
+			t.Errorf("%s mAP@0.5 = %.3f, want >= %.2f", m.model.Model, m.model.MeanAP50, m.floor)
+		}
+	}
+	if p := r.Proposals; !(p.RPNRecall >= 0.9) { // seeds 1-5: 0.956-0.980 (selective search 1.000)
+		t.Errorf("%s: want the RPN's recall@0.5 >= 0.9 at selective search's count", p)
 	}
 	b, a := r.YOLOBeforeNMS, r.YOLOAfterNMS
 	t.Logf("NMS: true positives %d -> %d, duplicates %d -> %d", b.TruePositives, a.TruePositives, b.Duplicates, a.Duplicates)
@@ -74,43 +84,29 @@ func checkDetectorsQuick(t *testing.T, seed uint64) {
 			t.Errorf("%s: COCO mAP %.3f, want in (0, mAP@0.5 = %.3f)", m.Model, m.COCOMeanAP, m.MeanAP50)
 		}
 	}
-	checkCrowdedWeakness(t, r)
+	checkWeaknesses(t, r)
 }
 
-// checkCrowdedWeakness asserts YOLO v1's weakness on crowded small digits with the trained
-// detectors: one cell reports one object and small digits are hard for it, so on CrowdedDigits YOLO's
-// recall@0.5 collapses to a fraction of its validation recall, while R-CNN, which classifies each
-// proposal, still finds clearly more of the digits.
-func checkCrowdedWeakness(t *testing.T, r *DetectorReport) {
+// checkWeaknesses asserts YOLO v1's three weaknesses with the trained detectors: on crowded, small
+// and stretched digits (WeaknessSets), YOLO keeps a smaller share of its validation recall@0.5 than
+// each two-stage detector does. A YOLO v1 cell reports one object, its coarse grid and few boxes suit
+// neither small objects nor shapes it never saw, while a two-stage detector classifies each proposal
+// wherever and whatever size it is.
+func checkWeaknesses(t *testing.T, r *DetectorReport) {
 	t.Helper()
-	crowded, err := CrowdedDigits(40)
-	if err != nil {
-		t.Fatal(err)
+	t.Logf("recall@0.5 per set:\n%s", r.WeaknessTable())
+	if len(r.Weaknesses) != 4 {
+		t.Fatalf("%d sets measured, want 4 (validation, crowded, small, stretched)", len(r.Weaknesses))
 	}
-	recall := map[string]float64{}
-	for _, set := range []struct {
-		name string
-		d    *datasets.Detection
-	}{{"validation", r.Validation()}, {"crowded", crowded}} {
-		yolo, err := r.YOLODetections(set.d, true)
-		if err != nil {
-			t.Fatal(err)
+	// Seeds 1-5, the smallest share a two-stage model keeps minus YOLO's: crowded 0.22-0.30, small
+	// 0.14-0.26, stretched 0.03-0.18 (the least: Faster R-CNN on seeds 3 and 5, after its 600 steps).
+	margin := map[string]float64{"crowded": 0.15, "small": 0.1, "stretched": 0.01}
+	for _, w := range r.Weaknesses[1:] {
+		for m := 1; m < len(r.Models); m++ {
+			if !(w.Kept[m] >= w.Kept[0]+margin[w.Set]) {
+				t.Errorf("%s digits: YOLO keeps %.3f of its validation recall@0.5, %s %.3f: want %s's at least %.2f higher",
+					w.Set, w.Kept[0], r.Models[m].Model, w.Kept[m], r.Models[m].Model, margin[w.Set])
+			}
 		}
-		rcnn, err := r.RCNNDetections(set.d)
-		if err != nil {
-			t.Fatal(err)
-		}
-		recall["YOLO "+set.name], recall["R-CNN "+set.name] = Recall(set.d, yolo), Recall(set.d, rcnn)
-	}
-	yoloVal, yoloCrowded, rcnnCrowded := recall["YOLO validation"], recall["YOLO crowded"], recall["R-CNN crowded"]
-	t.Logf("recall@0.5 validation -> crowded: YOLO %.3f -> %.3f, R-CNN %.3f -> %.3f",
-		yoloVal, yoloCrowded, recall["R-CNN validation"], rcnnCrowded)
-	// Seeds 1-5: YOLO 0.754-0.827 on the validation images, 0.012-0.050 on crowded ones (at most 6%
-	// of its validation recall); R-CNN 0.398-0.691 on crowded ones, 0.356-0.641 above YOLO.
-	if !(yoloCrowded <= 0.25*yoloVal) {
-		t.Errorf("YOLO's recall@0.5 is %.3f on crowded digits, %.3f on the validation images: want at most a quarter", yoloCrowded, yoloVal)
-	}
-	if !(rcnnCrowded >= yoloCrowded+0.2) {
-		t.Errorf("on crowded digits R-CNN's recall@0.5 is %.3f, YOLO's %.3f: want R-CNN's at least 0.2 higher", rcnnCrowded, yoloCrowded)
 	}
 }

@@ -5,8 +5,9 @@
 // Geometry: [Box], [IoU], [GIoU], [IoUMatrix]. Suppression: [NMS], [BatchedNMS], [SoftNMS]. Proposals
 // for R-CNN: [SelectiveSearch] over a [SegmentGraph] segmentation, [SlidingWindows] as the naive
 // alternative, scored by [ProposalRecall]; [LabelProposals], [WarpRegion] and [BoxDelta] /
-// [ApplyDelta] prepare them for an R-CNN classifier and box regressor, and [RoIPool] is Fast R-CNN's
-// pooling as a plain-Go reference. YOLO v1: [YOLOGrid] encodes targets, computes the reference loss and
+// [ApplyDelta] prepare them for an R-CNN classifier and box regressor, [RoIPool] is Fast R-CNN's
+// pooling as a plain-Go reference and [RoIAlignWeights] / [RoIAlign] Mask R-CNN's, in a separable form a
+// training graph can use. Faster R-CNN's anchors and proposals are in subpackage rpn. YOLO v1: [YOLOGrid] encodes targets, computes the reference loss and
 // decodes predictions to [Detection] values; [YOLOLossGraph] is the same loss for training in a GoMLX graph.
 //
 // # Conventions
@@ -51,5 +52,7 @@
 //     segmentation" (R-CNN), CVPR 2014: about 2000 selective-search proposals per image.
 //   - Girshick, "Fast R-CNN", ICCV 2015, and torchvision 0.14 ops/roi_pool: [RoIPool] and its rounding;
 //     torchvision.models.detection BoxCoder with weights (1, 1, 1, 1): [BoxDelta].
+//   - He et al., "Mask R-CNN", ICCV 2017, and torchvision 0.14 ops/roi_align (aligned=False):
+//     [RoIAlignWeights].
 //   - Everingham et al., "The PASCAL Visual Object Classes (VOC) Challenge", IJCV 2010: the +1 convention.
 package detect

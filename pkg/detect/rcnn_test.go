@@ -37,17 +37,20 @@ func TestLabelProposals(t *testing.T) {
 	LabelProposals(proposals, []Object{{Box{0, 0, 1, 1}, 10}}, 10, 0.5, 0.3)
 }
 
+type roiCase struct {
+	Name                    string
+	Height, Width, Channels int
+	Scale                   float32
+	OutH                    int `json:"out_h"`
+	OutW                    int `json:"out_w"`
+	Features                []float32
+	RoIs                    [][4]float32
+	Pooled                  [][]float32
+}
+
 type roiGolden struct {
-	RoIPool []struct {
-		Name                    string
-		Height, Width, Channels int
-		Scale                   float32
-		OutH                    int `json:"out_h"`
-		OutW                    int `json:"out_w"`
-		Features                []float32
-		RoIs                    [][4]float32
-		Pooled                  [][]float32
-	} `json:"roi_pool"`
+	RoIPool  []roiCase `json:"roi_pool"`
+	RoIAlign []roiCase `json:"roi_align"`
 	BoxCoder struct {
 		Proposals, Targets, Deltas, Decoded [][4]float32
 	} `json:"box_coder"`

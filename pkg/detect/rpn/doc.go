@@ -37,15 +37,12 @@
 // lengths (anchors and scores) panic with a message when they do not, as in package detect: that is a
 // programmer error, not a data error. Functions do not modify their inputs.
 //
-// # What is not here yet
+// # Where it is used
 //
-// Issue #14 asks for Faster R-CNN in the detection lesson. This package is its first part, the
-// GoMLX-free geometry. Still to build: the RPN head (a 3x3 convolution and two sibling 1x1 convolutions
-// for objectness and deltas on the shared backbone) and its loss in a GoMLX graph (the paper's
-// L = (1/Ncls)·Σ Lcls + λ·(1/Nreg)·Σ p*·Lreg with a smooth L1 Lreg and λ = 10), RoI pooling of the
-// proposals for the Fast R-CNN head inside the same graph, the training of both (the paper's 4-step
-// alternating training or approximate joint training), and the lesson, its report and the notebook.
-// docs/detection.md does not describe this package yet.
+// The detection lesson's Faster R-CNN (lessons/detection: RPNHead, FasterRCNNModel, TrainFasterRCNN)
+// builds the network parts in GoMLX graphs, the RPN head (a 3x3 convolution and two sibling 1x1
+// convolutions for objectness and deltas on the shared backbone) and its loss, and calls this package
+// around them in every training step and at test time.
 //
 // # References
 //

@@ -6,7 +6,9 @@ Run from pkg/detect with Debian's Python (python3-torch 1.13, python3-torchvisio
 
 roi_pool: torchvision.ops.roi_pool on random NCHW feature maps; the JSON stores them HWC, the layout
 of detect.RoIPool. box coding: torchvision.models.detection._utils.BoxCoder with weights (1, 1, 1, 1),
-R-CNN's parametrization, as detect.BoxDelta / detect.ApplyDelta compute it.
+R-CNN's parametrization, as detect.BoxDelta / detect.ApplyDelta compute it. roi_align:
+torchvision.ops.roi_align with sampling_ratio 2 and aligned=False, from its own generator so that the
+older cases keep their values.
 """
 import json
 
@@ -45,9 +47,34 @@ def main():
     decoded = coder.decode_single(deltas, props)
     out["box_coder"] = {"proposals": props.tolist(), "targets": gts.tolist(), "deltas": deltas.tolist(),
                         "decoded": decoded.tolist()}
+    out["roi_align"] = roi_align_cases()
     with open("testdata/roi_golden.json", "w") as f:
         json.dump(out, f, separators=(",", ":"))
         f.write("\n")
+
+
+def roi_align_cases():
+    g = torch.Generator().manual_seed(20261207)
+    cases = []
+    for name, c, h, w, scale, oh, ow in [("align-scale-1", 3, 12, 16, 1.0, 3, 4),
+                                         ("align-scale-quarter", 2, 24, 24, 0.25, 7, 7)]:
+        feat = torch.randn(1, c, h, w, generator=g)
+        img_w, img_h = w / scale, h / scale
+        n = 12
+        xy = torch.rand(n, 2, generator=g) * torch.tensor([img_w, img_h])
+        wh = torch.rand(n, 2, generator=g) * torch.tensor([img_w, img_h]) * 0.7
+        rois = torch.cat([xy, xy + wh], dim=1)
+        rois[0] = torch.tensor([-5.0 / scale, -5.0 / scale, img_w + 5 / scale, img_h + 5 / scale])  # beyond the map
+        rois[1] = torch.tensor([3.0, 3.0, 3.0, 3.0])  # a point
+        idx = torch.zeros(n, 1)
+        pooled = torchvision.ops.roi_align(feat, torch.cat([idx, rois], dim=1), (oh, ow), scale, 2, False)
+        cases.append({
+            "name": name, "height": h, "width": w, "channels": c, "scale": scale, "out_h": oh, "out_w": ow,
+            "features": feat[0].permute(1, 2, 0).flatten().tolist(),
+            "rois": rois.tolist(),
+            "pooled": pooled.permute(0, 2, 3, 1).reshape(n, -1).tolist(),
+        })
+    return cases
 
 
 if __name__ == "__main__":
