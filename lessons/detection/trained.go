@@ -62,7 +62,7 @@ func DetectorsClass() DetectorConfig {
 // as with any larger TrainImages).
 func DetectorsFull() DetectorConfig {
 	return DetectorConfig{Preset: lessons.Full, TrainImages: 20000, ValImages: 300, YOLO: YOLOFull(), RCNN: RCNNFull(),
-		FastRCNN: FastRCNNFull(), FasterRCNN: FasterRCNNFull(), SVM: PaperSVM(), WeaknessImages: 60}
+		FastRCNN: FastRCNNFull(), FasterRCNN: FasterRCNNFull(), SVM: PaperSVM(), WeaknessImages: 30}
 }
 
 // DetectorsFor returns the preset's configuration (DetectorsClass for an unknown preset).
