@@ -17,28 +17,39 @@ import torchvision
 from torchvision.models.detection._utils import BoxCoder
 
 
-def main():
-    g = torch.Generator().manual_seed(20260102)
-    out = {"torchvision": torchvision.__version__, "roi_pool": [], "box_coder": {}}
-    for name, c, h, w, scale, oh, ow in [("scale-1", 3, 12, 16, 1.0, 3, 4),
-                                         ("scale-half", 2, 10, 10, 0.5, 2, 2),
-                                         ("scale-sixteenth", 4, 7, 9, 1.0 / 16, 7, 7)]:
+def pooling_cases(g, specs, pool, beyond):
+    """Random feature maps and regions for each (name, c, h, w, scale, oh, ow) of specs, pooled by
+    pool(features, rois, (oh, ow), scale). Region 0 reaches beyond(scale) pixels past the image on every
+    side, region 1 is a point."""
+    cases = []
+    for name, c, h, w, scale, oh, ow in specs:
         feat = torch.randn(1, c, h, w, generator=g)
         img_w, img_h = w / scale, h / scale
         n = 12
         xy = torch.rand(n, 2, generator=g) * torch.tensor([img_w, img_h])
         wh = torch.rand(n, 2, generator=g) * torch.tensor([img_w, img_h]) * 0.7
         rois = torch.cat([xy, xy + wh], dim=1)
-        rois[0] = torch.tensor([-5.0, -5.0, img_w + 5, img_h + 5])  # beyond the map
+        m = beyond(scale)
+        rois[0] = torch.tensor([-m, -m, img_w + m, img_h + m])  # beyond the map
         rois[1] = torch.tensor([3.0, 3.0, 3.0, 3.0])  # a point
         idx = torch.zeros(n, 1)
-        pooled = torchvision.ops.roi_pool(feat, torch.cat([idx, rois], dim=1), (oh, ow), scale)
-        out["roi_pool"].append({
+        pooled = pool(feat, torch.cat([idx, rois], dim=1), (oh, ow), scale)
+        cases.append({
             "name": name, "height": h, "width": w, "channels": c, "scale": scale, "out_h": oh, "out_w": ow,
             "features": feat[0].permute(1, 2, 0).flatten().tolist(),
             "rois": rois.tolist(),
             "pooled": pooled.permute(0, 2, 3, 1).reshape(n, -1).tolist(),
         })
+    return cases
+
+
+def main():
+    g = torch.Generator().manual_seed(20260102)
+    out = {"torchvision": torchvision.__version__}
+    out["roi_pool"] = pooling_cases(g, [("scale-1", 3, 12, 16, 1.0, 3, 4),
+                                        ("scale-half", 2, 10, 10, 0.5, 2, 2),
+                                        ("scale-sixteenth", 4, 7, 9, 1.0 / 16, 7, 7)],
+                                    torchvision.ops.roi_pool, lambda scale: 5.0)
     coder = BoxCoder(weights=(1.0, 1.0, 1.0, 1.0))
     xy = torch.rand(20, 2, generator=g) * 100
     props = torch.cat([xy, xy + 5 + torch.rand(20, 2, generator=g) * 50], dim=1)
@@ -47,34 +58,15 @@ def main():
     decoded = coder.decode_single(deltas, props)
     out["box_coder"] = {"proposals": props.tolist(), "targets": gts.tolist(), "deltas": deltas.tolist(),
                         "decoded": decoded.tolist()}
-    out["roi_align"] = roi_align_cases()
+    # sampling ratio 2, aligned=False, from a generator of its own so that the cases above keep their values
+    align = lambda f, r, size, scale: torchvision.ops.roi_align(f, r, size, scale, 2, False)
+    out["roi_align"] = pooling_cases(torch.Generator().manual_seed(20261207),
+                                     [("align-scale-1", 3, 12, 16, 1.0, 3, 4),
+                                      ("align-scale-quarter", 2, 24, 24, 0.25, 7, 7)],
+                                     align, lambda scale: 5.0 / scale)
     with open("testdata/roi_golden.json", "w") as f:
         json.dump(out, f, separators=(",", ":"))
         f.write("\n")
-
-
-def roi_align_cases():
-    g = torch.Generator().manual_seed(20261207)
-    cases = []
-    for name, c, h, w, scale, oh, ow in [("align-scale-1", 3, 12, 16, 1.0, 3, 4),
-                                         ("align-scale-quarter", 2, 24, 24, 0.25, 7, 7)]:
-        feat = torch.randn(1, c, h, w, generator=g)
-        img_w, img_h = w / scale, h / scale
-        n = 12
-        xy = torch.rand(n, 2, generator=g) * torch.tensor([img_w, img_h])
-        wh = torch.rand(n, 2, generator=g) * torch.tensor([img_w, img_h]) * 0.7
-        rois = torch.cat([xy, xy + wh], dim=1)
-        rois[0] = torch.tensor([-5.0 / scale, -5.0 / scale, img_w + 5 / scale, img_h + 5 / scale])  # beyond the map
-        rois[1] = torch.tensor([3.0, 3.0, 3.0, 3.0])  # a point
-        idx = torch.zeros(n, 1)
-        pooled = torchvision.ops.roi_align(feat, torch.cat([idx, rois], dim=1), (oh, ow), scale, 2, False)
-        cases.append({
-            "name": name, "height": h, "width": w, "channels": c, "scale": scale, "out_h": oh, "out_w": ow,
-            "features": feat[0].permute(1, 2, 0).flatten().tolist(),
-            "rois": rois.tolist(),
-            "pooled": pooled.permute(0, 2, 3, 1).reshape(n, -1).tolist(),
-        })
-    return cases
 
 
 if __name__ == "__main__":
