@@ -54,6 +54,9 @@ func (m Machine) String() string { return fmt.Sprintf("%s, %d cores", m.CPU, m.C
 type Run struct {
 	Lesson string `json:"lesson"`
 	Preset string `json:"preset"`
+	// Package is the folder, relative to the module's root, of the package the lesson is built
+	// in, when it is not lessons/LESSON (see PackageDir).
+	Package string `json:"package,omitempty"`
 	// Date is when the run started (UTC).
 	Date time.Time `json:"date"`
 	// Commit is the repository's HEAD when it ran; Dirty says that files the lesson is built from
@@ -70,6 +73,15 @@ type Run struct {
 	// report as JSON (the lesson's Report type unmarshals it).
 	Summary string          `json:"summary"`
 	Report  json.RawMessage `json:"report"`
+}
+
+// PackageDir is the folder of the lesson's package relative to the module's root: Package, or
+// lessons/LESSON.
+func (r Run) PackageDir() string {
+	if r.Package != "" {
+		return r.Package
+	}
+	return "lessons/" + r.Lesson
 }
 
 // Duration is the run's wall-clock time.

@@ -103,7 +103,7 @@ func TestLessonSources(t *testing.T) {
 	if _, err := exec.LookPath("go"); err != nil {
 		t.Skip("no go command")
 	}
-	paths, err := LessonSources("..", "welcome")
+	paths, err := LessonSources("..", "lessons/welcome")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -40,13 +40,13 @@ func CheckFreshness(root string, runs []Run) (map[string]Freshness, error) {
 			out[key] = Freshness{true, "no commit recorded"}
 			continue
 		}
-		paths, ok := deps[r.Lesson]
+		paths, ok := deps[r.PackageDir()]
 		if !ok {
 			var err error
-			if paths, err = LessonSources(root, r.Lesson); err != nil {
+			if paths, err = LessonSources(root, r.PackageDir()); err != nil {
 				return nil, err
 			}
-			deps[r.Lesson] = paths
+			deps[r.PackageDir()] = paths
 		}
 		cmd := exec.Command("git", append([]string{"diff", "--quiet", r.Commit, "--"}, paths...)...)
 		cmd.Dir = root
@@ -63,18 +63,19 @@ func CheckFreshness(root string, runs []Run) (map[string]Freshness, error) {
 	return out, nil
 }
 
-// LessonSources returns the git pathspecs, relative to root, of the files lessons/<lesson> is
-// built from: the files of every package of the module it imports (go list -deps) except this
-// one, go.mod and go.sum, without tests and test data. A run is current while they are unchanged
-// since its commit; the recorder marks a run dirty when they hold uncommitted changes.
-func LessonSources(root, lesson string) ([]string, error) {
-	cmd := exec.Command("go", "list", "-deps", "-f", "{{if not .Standard}}{{.Dir}}{{end}}", "./lessons/"+lesson)
+// LessonSources returns the git pathspecs, relative to root, of the files the lesson package in
+// folder pkgDir (relative to root: "lessons/vgg") is built from: the files of every package of the
+// module it imports (go list -deps) except this one, go.mod and go.sum, without tests and test
+// data. A run is current while they are unchanged since its commit; the recorder marks a run dirty
+// when they hold uncommitted changes.
+func LessonSources(root, pkgDir string) ([]string, error) {
+	cmd := exec.Command("go", "list", "-deps", "-f", "{{if not .Standard}}{{.Dir}}{{end}}", "./"+pkgDir)
 	cmd.Dir = root
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	data, err := cmd.Output()
 	if err != nil {
-		return nil, fmt.Errorf("measurements: go list -deps ./lessons/%s: %v: %s", lesson, err, stderr.String())
+		return nil, fmt.Errorf("measurements: go list -deps ./%s: %v: %s", pkgDir, err, stderr.String())
 	}
 	absRoot, err := filepath.Abs(root)
 	if err != nil {

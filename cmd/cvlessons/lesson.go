@@ -33,6 +33,7 @@ func lessonEntries() []lessons.Entry {
 		augmentlesson.Entry(),
 		metricslesson.Entry(),
 		detection.Entry(),
+		detection.YOLOStudyEntry(),
 	}
 }
 
@@ -206,7 +207,7 @@ func runOneLesson(env *environment, entry lessons.Entry, preset lessons.Preset, 
 		return fmt.Errorf("lesson %s: %w", name, err)
 	}
 	if recordDir != "" {
-		path, err := recordRun(recordDir, dir, name, preset, start, elapsed, meter.Done(), res)
+		path, err := recordRun(recordDir, dir, entry, preset, start, elapsed, meter.Done(), res)
 		if err != nil {
 			return fmt.Errorf("lesson %s: %w", name, err)
 		}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/cvlessons/cvlessons/lessons"
+	"github.com/cvlessons/cvlessons/lessons/detection"
 	"github.com/cvlessons/cvlessons/measurements"
 	"github.com/cvlessons/cvlessons/pkg/backend"
 	"github.com/cvlessons/cvlessons/pkg/plot"
@@ -26,19 +27,23 @@ import (
 // Paths in the report name no folder of the recording machine: those inside the run's output
 // folder outDir are made relative to it, other absolute paths are shortened to ".../" and their
 // last two elements (see portablePaths).
-func recordRun(dir, outDir, lesson string, preset lessons.Preset, start time.Time, elapsed time.Duration, steps int, res lessons.Result) (string, error) {
+func recordRun(dir, outDir string, entry lessons.Entry, preset lessons.Preset, start time.Time, elapsed time.Duration, steps int, res lessons.Result) (string, error) {
 	report, err := json.Marshal(res)
 	if err != nil {
 		return "", fmt.Errorf("record: encoding the report: %w", err)
 	}
 	report = portablePaths(report, outDir)
-	commit, dirty := gitState(lesson, buildRevision())
+	pkgDir := entryPackageDir(entry)
+	commit, dirty := gitState(pkgDir, buildRevision())
 	r := measurements.Run{
-		Lesson: lesson, Preset: string(preset), Date: start.UTC().Truncate(time.Second),
+		Lesson: entry.Name, Preset: string(preset), Date: start.UTC().Truncate(time.Second),
 		Commit: commit, Dirty: dirty, Backend: backend.Choose().Config,
 		Machine: measurements.Machine{CPU: cpuModel(), Cores: runtime.GOMAXPROCS(0), OS: runtime.GOOS, Arch: runtime.GOARCH,
 			Go: runtime.Version(), Kernels: backend.GEMMKernels()},
 		Seconds: elapsed.Seconds(), Steps: steps, Summary: res.Summary(), Report: report,
+	}
+	if pkgDir != r.PackageDir() {
+		r.Package = pkgDir
 	}
 	data, err := json.MarshalIndent(r, "", "  ")
 	if err != nil {
@@ -47,7 +52,7 @@ func recordRun(dir, outDir, lesson string, preset lessons.Preset, start time.Tim
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", fmt.Errorf("record: %w", err)
 	}
-	path := filepath.Join(dir, measurements.FileName(lesson, string(preset)))
+	path := filepath.Join(dir, measurements.FileName(entry.Name, string(preset)))
 	if err := plot.WriteFileAtomic(path, append(data, '\n')); err != nil {
 		return "", fmt.Errorf("record: %w", err)
 	}
@@ -94,13 +99,22 @@ func jsonString(s string) []byte {
 	return b
 }
 
-// gitState returns the commit a lesson run is recorded at, and whether the files the lesson is
-// built from (measurements.LessonSources: its packages, go.mod and go.sum, without tests and test
+// entryPackageDir returns the folder, relative to the module's root, of the package that implements
+// the lesson: lessons/<Name>, except for the YOLO v1 study, a second lesson of the detection package.
+func entryPackageDir(e lessons.Entry) string {
+	if e.Name == detection.YOLOStudyEntry().Name {
+		return "lessons/detection"
+	}
+	return "lessons/" + e.Name
+}
+
+// gitState returns the commit a run of the lesson in package folder pkgDir ("lessons/vgg") is
+// recorded at, and whether the files the lesson is built from (measurements.LessonSources: its packages, go.mod and go.sum, without tests and test
 // data) may differ from that commit. The commit is the one the running binary was built from when
 // go build stamped it (rev), else the repository's HEAD; with rev, those files in the working tree
 // are compared with rev, so a commit made while a long lesson ran cannot pass for the code that
 // ran. "" when git or the repository is not there.
-func gitState(lesson, rev string) (commit string, dirty bool) {
+func gitState(pkgDir, rev string) (commit string, dirty bool) {
 	git := func(dir string, args ...string) *exec.Cmd {
 		cmd := exec.Command("git", args...)
 		cmd.Dir = dir
@@ -111,9 +125,9 @@ func gitState(lesson, rev string) (commit string, dirty bool) {
 		return "", true
 	}
 	root := strings.TrimSpace(string(top))
-	paths, err := measurements.LessonSources(root, lesson)
+	paths, err := measurements.LessonSources(root, pkgDir)
 	if err != nil { // No go command or no module: every folder a lesson may be built from.
-		paths = []string{"lessons/" + lesson, "lessons/lessons.go", "pkg", "datasets", "go.mod", "go.sum",
+		paths = []string{pkgDir, "lessons/lessons.go", "pkg", "datasets", "go.mod", "go.sum",
 			":(exclude)*_test.go", ":(exclude)**/testdata/**"}
 	}
 	out, err := git(root, "rev-parse", "HEAD").Output()

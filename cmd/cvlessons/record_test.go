@@ -54,10 +54,10 @@ func TestGitState(t *testing.T) {
 		wantCommit        string
 		wantDirty         bool
 	}{
-		{"no build revision: HEAD", "vgg", "", second, false},
-		{"built at HEAD", "vgg", second, second, false},
-		{"built before the lesson changed", "vgg", first, first, true},
-		{"built before another lesson changed", "resnet", first, first, false},
+		{"no build revision: HEAD", "lessons/vgg", "", second, false},
+		{"built at HEAD", "lessons/vgg", second, second, false},
+		{"built before the lesson changed", "lessons/vgg", first, first, true},
+		{"built before another lesson changed", "lessons/resnet", first, first, false},
 	}
 	for _, tc := range tests {
 		commit, dirty := gitState(tc.lesson, tc.rev)
@@ -67,11 +67,11 @@ func TestGitState(t *testing.T) {
 	}
 	write("lessons/resnet/resnet_test.go", "package resnet // a new test\n")
 	write("lessons/resnet/testdata/golden.txt", "test data\n")
-	if _, dirty := gitState("resnet", second); dirty {
+	if _, dirty := gitState("lessons/resnet", second); dirty {
 		t.Errorf("an uncommitted test file or test data makes a run dirty; they do not change what a lesson computes")
 	}
 	write("lessons/resnet/resnet.go", "package resnet // edited, not committed\n")
-	if _, dirty := gitState("resnet", second); !dirty {
+	if _, dirty := gitState("lessons/resnet", second); !dirty {
 		t.Errorf("an uncommitted change to the lesson is not dirty")
 	}
 }
@@ -100,6 +100,16 @@ func TestPortablePaths(t *testing.T) {
 	for _, tc := range tests {
 		if got := string(portablePaths([]byte(tc.in), out)); got != tc.want {
 			t.Errorf("%s: portablePaths(%s) = %s, want %s", tc.name, tc.in, got, tc.want)
+		}
+	}
+}
+
+// TestEntryPackageDir: every catalogue entry's package folder holds Go files.
+func TestEntryPackageDir(t *testing.T) {
+	for _, e := range lessonEntries() {
+		dir := entryPackageDir(e)
+		if files, _ := filepath.Glob(filepath.Join("..", "..", dir, "*.go")); len(files) == 0 {
+			t.Errorf("entryPackageDir(%s) = %q, a folder without Go files", e.Name, dir)
 		}
 	}
 }

@@ -13,7 +13,8 @@
 // slider). The second part ([RunDetectors]) trains the detection family on the pure-Go backend and
 // measures mAP@0.5, COCO mAP and images/s of each on the same validation images:
 //
-//   - YOLO v1 ([YOLOModel], [TrainYOLO], the loss detect.YOLOLossGraph);
+//   - YOLO v1 ([YOLOModel], [TrainYOLO], the loss detect.YOLOLossGraph with the paper's confidence
+//     target Pr(Object)·IoU);
 //   - R-CNN: selective search, [RCNNModel] on regions warped by detect.WarpRegion, labelled by
 //     detect.LabelProposals, with per-class box regression, scored by its softmax and, as the paper,
 //     by per-class linear SVMs on its features trained with hard negative mining ([TrainRCNNSVMs]);
@@ -24,6 +25,10 @@
 //     ([RPNHead]; anchors, matching, sampling and decoding from package detect/rpn) on the shared
 //     backbone, trained jointly ([TrainFasterRCNN]); [CompareProposals] measures its proposals against
 //     selective search's.
+//
+// A second lesson of the catalogue, "yolo" ([RunYOLOStudy]), trains YOLO v1 with the paper's
+// confidence target and with the constant target 1 and measures how well each confidence tracks its
+// box's IoU with the truth, then trains the paper's 7x7 grid with B = 2 ([YOLOPaper]).
 //
 // What to watch for: R-CNN runs its CNN once per proposal and is more than ten times slower per image
 // than YOLO; Fast R-CNN still waits for selective search, Faster R-CNN does not; YOLO v1 cannot report
@@ -51,7 +56,8 @@
 //   - He et al., Mask R-CNN, ICCV 2017: RoIAlign.
 //   - Hsieh et al., "A dual coordinate descent method for large-scale linear SVM", ICML 2008.
 //   - Redmon et al., "You Only Look Once", CVPR 2016: the S x S x (5B + C) output and its loss.
-//   - darknet's detection layer ("rescore"): the confidence target 1 instead of IoU (ConfidenceOne).
+//   - darknet's detection layer ("rescore"): the option of the confidence target 1 instead of IoU
+//     (YOLOConfig.ConfidenceOne).
 //   - Everingham et al., "The PASCAL Visual Object Classes (VOC) Challenge", IJCV 2010 (AP).
 //   - torchvision 0.14 torchvision.ops.nms: the strict IoU > threshold rule.
 package detection

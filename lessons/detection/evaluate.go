@@ -1,6 +1,8 @@
 package detection
 
 import (
+	"time"
+
 	"fmt"
 
 	"github.com/cvlessons/cvlessons/datasets"
@@ -61,4 +63,52 @@ func Evaluate(val *datasets.Detection, dets [][]detect.Detection) (map50, cocoMA
 		return 0, 0, fmt.Errorf("detection: COCO evaluation: %w", err)
 	}
 	return map50, ev.Stats.AP, nil
+}
+
+// regionEvaluation is a two-stage model's pass over the validation images: its stats, each image's
+// detections after NMS and each image's proposals.
+type regionEvaluation struct {
+	stats     ModelStats
+	dets      [][]detect.Detection
+	proposals [][]detect.Box
+}
+
+// evaluateRegions measures a two-stage model named model on val: for each image, propose gives its
+// proposals (timed as the model's ProposalMillis when searched, as selective search is), classify the
+// detections of those proposals before class-wise NMS at YOLONMSThreshold. The clock covers every
+// image, from pixels to detections; the caller compiles its graphs before.
+func evaluateRegions(model string, val *datasets.Detection, searched bool,
+	propose func(i int) ([]detect.Box, error), classify func(i int, boxes []detect.Box) ([]detect.Detection, error)) (regionEvaluation, error) {
+	n := val.Images.N
+	if n == 0 {
+		return regionEvaluation{}, fmt.Errorf("detection: evaluating %s: no validation images", model)
+	}
+	e := regionEvaluation{dets: make([][]detect.Detection, n), proposals: make([][]detect.Box, n)}
+	total := 0
+	var proposing time.Duration
+	start := time.Now()
+	for i := range n {
+		t := time.Now()
+		boxes, err := propose(i)
+		if err != nil {
+			return regionEvaluation{}, err
+		}
+		proposing += time.Since(t)
+		raw, err := classify(i, boxes)
+		if err != nil {
+			return regionEvaluation{}, err
+		}
+		e.proposals[i], e.dets[i] = boxes, ApplyNMS(raw, YOLONMSThreshold)
+		total += len(boxes)
+	}
+	elapsed := time.Since(start)
+	e.stats = ModelStats{Model: model, Images: n, ImagesPerSecond: float64(n) / elapsed.Seconds(), ProposalsPerImage: float64(total) / float64(n)}
+	if searched {
+		e.stats.ProposalMillis = float64(proposing.Microseconds()) / 1000 / float64(n)
+	}
+	var err error
+	if e.stats.MeanAP50, e.stats.COCOMeanAP, err = Evaluate(val, e.dets); err != nil {
+		return regionEvaluation{}, err
+	}
+	return e, nil
 }

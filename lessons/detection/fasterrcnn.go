@@ -30,10 +30,9 @@ import (
 type FasterRCNNConfig struct {
 	// TrainImages is the number of training images (no selective search is run on them).
 	TrainImages int
-	// Channels and PoolStages are the backbone's, as in FastRCNNConfig.
-	Channels   []int
-	PoolStages int
-	// Anchors are laid on the feature map; their Stride must be the backbone's, 2^PoolStages.
+	// BackboneConfig is the backbone the RPN and the heads share.
+	BackboneConfig
+	// Anchors are laid on the feature map; their Stride must be the backbone's.
 	Anchors rpn.Anchors
 	// RPNChannels is the width of the RPN's 3x3 convolution (512 in the paper's VGG-16).
 	RPNChannels int
@@ -59,9 +58,9 @@ type FasterRCNNConfig struct {
 // paper's 12000/2000 and 6000/300 are for 1000x600 images with many more objects).
 func FasterRCNNQuick() FasterRCNNConfig {
 	f := FastRCNNQuick()
-	stride := float32(f.stride())
+	stride := float32(f.Stride())
 	coder := rpn.DefaultBoxCoder()
-	return FasterRCNNConfig{TrainImages: 2000, Channels: f.Channels, PoolStages: f.PoolStages,
+	return FasterRCNNConfig{TrainImages: 2000, BackboneConfig: f.BackboneConfig,
 		Anchors:     rpn.Anchors{Stride: stride, Scales: []float32{16, 26, 40}, Ratios: []float32{0.5, 1, 2}},
 		RPNChannels: 64, Match: rpn.PaperMatch(), AnchorSample: rpn.PaperSample(),
 		TrainProposals: rpn.ProposalConfig{PreNMSTopN: 600, PostNMSTopN: 150, NMSIoU: 0.7, MinSize: 2, Coder: coder},
@@ -79,13 +78,10 @@ func FasterRCNNFull() FasterRCNNConfig {
 	return c
 }
 
-func (c FasterRCNNConfig) pools() int  { return pooledStages(c.PoolStages, len(c.Channels)) }
-func (c FasterRCNNConfig) stride() int { return 1 << c.pools() }
-
 // validate reports a configuration that cannot train.
 func (c FasterRCNNConfig) validate() error {
-	if c.Anchors.Stride != float32(c.stride()) {
-		return fmt.Errorf("detection: Faster R-CNN: anchor stride %v, want the backbone's %d", c.Anchors.Stride, c.stride())
+	if c.Anchors.Stride != float32(c.Stride()) {
+		return fmt.Errorf("detection: Faster R-CNN: anchor stride %v, want the backbone's %d", c.Anchors.Stride, c.Stride())
 	}
 	if c.ImagesPerStep < 1 || c.RoIs < 1 || c.Bins < 1 || c.RPNChannels < 1 {
 		return fmt.Errorf("detection: Faster R-CNN: ImagesPerStep = %d, RoIs = %d, Bins = %d, RPNChannels = %d, want >= 1",
@@ -117,7 +113,7 @@ func RPNHead(ctx *context.Context, features *graph.Node, channels, perCell int) 
 // the region heads on the regions given by PoolRegions' weights wy and wx. Returns the heads' logits
 // and deltas and the RPN's objectness and deltas.
 func FasterRCNNModel(ctx *context.Context, cfg FasterRCNNConfig, images, wy, wx *graph.Node) []*graph.Node {
-	features := Backbone(ctx, cfg.Channels, cfg.pools(), images)
+	features := Backbone(ctx, cfg.BackboneConfig, images)
 	obj, rpnDeltas := RPNHead(ctx.In("rpn"), features, cfg.RPNChannels, cfg.Anchors.PerCell())
 	logits, deltas := RegionHeads(ctx, PoolRegions(features, wy, wx), cfg.Hidden)
 	return []*graph.Node{logits, deltas, obj, rpnDeltas}
@@ -186,14 +182,14 @@ type rpnRunner struct {
 
 func newRPNRunner(b backends.Backend, ctx *context.Context, cfg FasterRCNNConfig, height, width int) (*rpnRunner, error) {
 	exec, err := context.NewExec(b, ctx.Reuse(), func(ctx *context.Context, images *graph.Node) (*graph.Node, *graph.Node, *graph.Node) {
-		features := Backbone(ctx, cfg.Channels, cfg.pools(), images)
+		features := Backbone(ctx, cfg.BackboneConfig, images)
 		obj, deltas := RPNHead(ctx.In("rpn"), features, cfg.RPNChannels, cfg.Anchors.PerCell())
 		return features, obj, deltas
 	})
 	if err != nil {
 		return nil, fmt.Errorf("detection: building the RPN graph: %w", err)
 	}
-	h, w := height/cfg.stride(), width/cfg.stride()
+	h, w := height/cfg.Stride(), width/cfg.Stride()
 	anchors, err := cfg.Anchors.Boxes(h, w)
 	if err != nil {
 		return nil, fmt.Errorf("detection: Faster R-CNN: %w", err)
@@ -269,8 +265,8 @@ func TrainFasterRCNN(b backends.Backend, cfg FasterRCNNConfig, data *datasets.De
 	var runner *rpnRunner
 	rng := rand.New(rand.NewPCG(cfg.Seed, 0xfa57e7))
 	n := cfg.ImagesPerStep * cfg.RoIs
-	h, w := H/cfg.stride(), W/cfg.stride()
-	weights := newRegionWeights(n, cfg.Bins, cfg.ImagesPerStep, h, w, cfg.stride())
+	h, w := H/cfg.Stride(), W/cfg.Stride()
+	weights := newRegionWeights(n, cfg.Bins, cfg.ImagesPerStep, h, w, cfg.Stride())
 	rb := newRegionBatch(n, 0)
 	anchors, err := cfg.Anchors.Boxes(h, w)
 	if err != nil {
@@ -349,42 +345,40 @@ func (b *rpnBatch) label(slot int, anchors []detect.Box, objects []detect.Object
 // one pass of the backbone and the RPN, proposals by cfg.TestProposals, RoIAlign and the heads on
 // them, per-class box regression and class-wise NMS. No selective search: ProposalMillis is 0.
 func EvaluateFasterRCNN(b backends.Backend, ctx *context.Context, cfg FasterRCNNConfig, val *datasets.Detection) (ModelStats, [][]detect.Detection, error) {
+	e, err := evaluateFasterRCNN(b, ctx, cfg, val)
+	return e.stats, e.dets, err
+}
+
+// evaluateFasterRCNN is EvaluateFasterRCNN, with each image's proposals.
+func evaluateFasterRCNN(b backends.Backend, ctx *context.Context, cfg FasterRCNNConfig, val *datasets.Detection) (regionEvaluation, error) {
 	H, W := val.Images.Height, val.Images.Width
 	runner, err := newRPNRunner(b, ctx, cfg, H, W)
 	if err != nil {
-		return ModelStats{}, nil, err
+		return regionEvaluation{}, err
 	}
-	heads, err := newRegionClassifier(b, ctx, cfg.Bins, cfg.Hidden, runner.h, runner.w, cfg.stride())
+	heads, err := newRegionClassifier(b, ctx, cfg.Bins, cfg.Hidden, runner.h, runner.w, cfg.Stride())
 	if err != nil {
-		return ModelStats{}, nil, err
+		return regionEvaluation{}, err
 	}
 	image := func(i int) *tensors.Tensor { return tensors.FromFlatDataAndDimensions(val.Images.Image(i), 1, H, W, 1) }
 	if f, _, err := runner.run(image(0), 1, cfg.TestProposals); err != nil { // compiles before the clock starts
-		return ModelStats{}, nil, err
+		return regionEvaluation{}, err
 	} else if _, _, err := heads.classify(f, []detect.Box{{X1: 0, Y1: 0, X2: 16, Y2: 16}}); err != nil {
-		return ModelStats{}, nil, err
+		return regionEvaluation{}, err
 	}
-	dets := make([][]detect.Detection, val.Images.N)
-	proposals := 0
-	start := time.Now()
-	for i := range val.Images.N {
+	var features *tensors.Tensor // image i's, from the pass that gave its proposals
+	return evaluateRegions("Faster R-CNN", val, false, func(i int) ([]detect.Box, error) {
 		f, p, err := runner.run(image(i), 1, cfg.TestProposals)
+		features = f
 		if err != nil {
-			return ModelStats{}, nil, err
+			return nil, err
 		}
-		boxes := proposalBoxes(p[0])
-		proposals += len(boxes)
-		probs, deltas, err := heads.classify(f, boxes)
+		return proposalBoxes(p[0]), nil
+	}, func(_ int, boxes []detect.Box) ([]detect.Detection, error) {
+		probs, deltas, err := heads.classify(features, boxes)
 		if err != nil {
-			return ModelStats{}, nil, err
+			return nil, err
 		}
-		dets[i] = ApplyNMS(regionDetections(boxes, probs, deltas, float32(W), float32(H)), YOLONMSThreshold)
-	}
-	elapsed := time.Since(start)
-	st := ModelStats{Model: "Faster R-CNN", Images: val.Images.N, ImagesPerSecond: float64(val.Images.N) / elapsed.Seconds(),
-		ProposalsPerImage: float64(proposals) / float64(max(val.Images.N, 1))}
-	if st.MeanAP50, st.COCOMeanAP, err = Evaluate(val, dets); err != nil {
-		return ModelStats{}, nil, err
-	}
-	return st, dets, nil
+		return regionDetections(boxes, probs, deltas, float32(W), float32(H)), nil
+	})
 }

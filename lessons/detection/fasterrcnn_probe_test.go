@@ -7,6 +7,7 @@ import (
 
 	"github.com/cvlessons/cvlessons/datasets"
 	"github.com/cvlessons/cvlessons/pkg/backend"
+	"github.com/cvlessons/cvlessons/pkg/detect"
 )
 
 // TestFasterRCNNProbe trains Faster R-CNN for $CVLESSONS_FASTER_STEPS steps (skipped when unset) and
@@ -44,12 +45,16 @@ func TestFasterRCNNProbe(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("%d steps in %.1fs: loss %.3f -> %.3f", steps, time.Since(start).Seconds(), losses[0], losses[len(losses)-1])
-	st, _, err := EvaluateFasterRCNN(b, ctx, cfg, val)
+	e, err := evaluateFasterRCNN(b, ctx, cfg, val)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("val: %+v", st)
-	pc, err := CompareProposals(b, ctx, cfg, val, RCNNFull().MaxProposals, RCNNFull().SelectiveSearch)
+	t.Logf("val: %+v", e.stats)
+	ss := make([][]detect.Box, val.Images.N)
+	for i := range ss {
+		ss[i] = Proposals(val, i, RCNNFull().MaxProposals, RCNNFull().SelectiveSearch)
+	}
+	pc, err := CompareProposals(val, ss, e.proposals)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -25,11 +25,8 @@ import (
 type FastRCNNConfig struct {
 	// TrainImages and MaxProposals are as in RCNNConfig (the same labelled regions).
 	TrainImages, MaxProposals int
-	// Channels are the backbone's stages (Backbone): conv3x3 + BatchNorm + ReLU, then 2x2 max pooling
-	// for the first PoolStages of them (0: all), so the feature map's stride is 2^PoolStages. Stages
-	// without pooling widen the receptive field while keeping a finer grid to pool regions from.
-	Channels   []int
-	PoolStages int
+	// BackboneConfig is the backbone the regions are pooled from.
+	BackboneConfig
 	// Bins is RoIAlign's output size per side (the paper's RoI pooling uses 7); Hidden the heads'
 	// hidden width.
 	Bins, Hidden int
@@ -46,7 +43,7 @@ type FastRCNNConfig struct {
 
 // FastRCNNQuick is the quick preset.
 func FastRCNNQuick() FastRCNNConfig {
-	return FastRCNNConfig{TrainImages: 150, MaxProposals: 150, Channels: []int{16, 32, 64}, PoolStages: 2, Bins: 7, Hidden: 128,
+	return FastRCNNConfig{TrainImages: 150, MaxProposals: 150, BackboneConfig: BackboneConfig{Channels: []int{16, 32, 64}, PoolStages: 2}, Bins: 7, Hidden: 128,
 		ImagesPerStep: 2, RoIs: 64, Steps: 600, FgFraction: 0.25, LearningRate: 2e-3, SelectiveSearch: selectiveSearchForDigits(1), Seed: 1}
 }
 
@@ -57,25 +54,10 @@ func FastRCNNFull() FastRCNNConfig {
 	return c
 }
 
-// pools returns the number of stages followed by max pooling.
-func (c FastRCNNConfig) pools() int { return pooledStages(c.PoolStages, len(c.Channels)) }
-
-// pooledStages is how many of a backbone's stages are followed by max pooling when its configuration
-// asks for poolStages (0 or too many: all of them).
-func pooledStages(poolStages, stages int) int {
-	if poolStages <= 0 || poolStages > stages {
-		return stages
-	}
-	return poolStages
-}
-
-// stride returns the feature map's stride in pixels.
-func (c FastRCNNConfig) stride() int { return 1 << c.pools() }
-
 // FastRCNNModel runs the backbone on images [N, H, W, 1] and pools the regions given by PoolRegions'
 // weights wy and wx; returns RegionHeads' logits and deltas for the regions.
 func FastRCNNModel(ctx *context.Context, cfg FastRCNNConfig, images, wy, wx *graph.Node) (logits, deltas *graph.Node) {
-	features := Backbone(ctx, cfg.Channels, cfg.pools(), images)
+	features := Backbone(ctx, cfg.BackboneConfig, images)
 	return RegionHeads(ctx, PoolRegions(features, wy, wx), cfg.Hidden)
 }
 
@@ -142,10 +124,10 @@ func TrainFastRCNN(b backends.Backend, cfg FastRCNNConfig, data *datasets.Detect
 	trainer := train.NewTrainer(b, ctx, modelFn, regionLoss, optimizers.Adam().LearningRate(cfg.LearningRate).Done(), nil, nil)
 	rng := rand.New(rand.NewPCG(cfg.Seed, 0xfa57))
 	H, W := data.Images.Height, data.Images.Width
-	h, w := H/cfg.stride(), W/cfg.stride()
+	h, w := H/cfg.Stride(), W/cfg.Stride()
 	n := cfg.ImagesPerStep * cfg.RoIs
 	batch := newImageBatch(cfg.ImagesPerStep, H, W)
-	weights := newRegionWeights(n, cfg.Bins, cfg.ImagesPerStep, h, w, cfg.stride())
+	weights := newRegionWeights(n, cfg.Bins, cfg.ImagesPerStep, h, w, cfg.Stride())
 	rb := newRegionBatch(n, 0)
 	var picks []region
 	var losses []float64
@@ -178,16 +160,22 @@ func TrainFastRCNN(b backends.Backend, cfg FastRCNNConfig, data *datasets.Detect
 // EvaluateRCNN: selective search, one backbone pass per image, RoIAlign and the heads on its
 // proposals, per-class box regression and class-wise NMS.
 func EvaluateFastRCNN(b backends.Backend, ctx *context.Context, cfg FastRCNNConfig, val *datasets.Detection) (ModelStats, [][]detect.Detection, error) {
+	e, err := evaluateFastRCNN(b, ctx, cfg, val)
+	return e.stats, e.dets, err
+}
+
+// evaluateFastRCNN is EvaluateFastRCNN, with each image's proposals.
+func evaluateFastRCNN(b backends.Backend, ctx *context.Context, cfg FastRCNNConfig, val *datasets.Detection) (regionEvaluation, error) {
 	backbone, err := context.NewExec(b, ctx.Reuse(), func(ctx *context.Context, image *graph.Node) *graph.Node {
-		return Backbone(ctx, cfg.Channels, cfg.pools(), image)
+		return Backbone(ctx, cfg.BackboneConfig, image)
 	})
 	if err != nil {
-		return ModelStats{}, nil, fmt.Errorf("detection: building the Fast R-CNN backbone: %w", err)
+		return regionEvaluation{}, fmt.Errorf("detection: building the Fast R-CNN backbone: %w", err)
 	}
 	H, W := val.Images.Height, val.Images.Width
-	heads, err := newRegionClassifier(b, ctx, cfg.Bins, cfg.Hidden, H/cfg.stride(), W/cfg.stride(), cfg.stride())
+	heads, err := newRegionClassifier(b, ctx, cfg.Bins, cfg.Hidden, H/cfg.Stride(), W/cfg.Stride(), cfg.Stride())
 	if err != nil {
-		return ModelStats{}, nil, err
+		return regionEvaluation{}, err
 	}
 	features := func(i int) (*tensors.Tensor, error) {
 		res, err := backbone.Exec(tensors.FromFlatDataAndDimensions(val.Images.Image(i), 1, H, W, 1))
@@ -197,35 +185,21 @@ func EvaluateFastRCNN(b backends.Backend, ctx *context.Context, cfg FastRCNNConf
 		return res[0], nil
 	}
 	if f, err := features(0); err != nil { // compiles both graphs before the clock starts
-		return ModelStats{}, nil, err
+		return regionEvaluation{}, err
 	} else if _, _, err := heads.classify(f, []detect.Box{{X1: 0, Y1: 0, X2: 16, Y2: 16}}); err != nil {
-		return ModelStats{}, nil, err
+		return regionEvaluation{}, err
 	}
-	dets := make([][]detect.Detection, val.Images.N)
-	proposals := 0
-	var ssTime time.Duration
-	start := time.Now()
-	for i := range val.Images.N {
-		ssStart := time.Now()
-		boxes := Proposals(val, i, cfg.MaxProposals, cfg.SelectiveSearch)
-		ssTime += time.Since(ssStart)
-		proposals += len(boxes)
+	return evaluateRegions("Fast R-CNN", val, true, func(i int) ([]detect.Box, error) {
+		return Proposals(val, i, cfg.MaxProposals, cfg.SelectiveSearch), nil
+	}, func(i int, boxes []detect.Box) ([]detect.Detection, error) {
 		f, err := features(i)
 		if err != nil {
-			return ModelStats{}, nil, err
+			return nil, err
 		}
 		probs, deltas, err := heads.classify(f, boxes)
 		if err != nil {
-			return ModelStats{}, nil, err
+			return nil, err
 		}
-		dets[i] = ApplyNMS(regionDetections(boxes, probs, deltas, float32(W), float32(H)), YOLONMSThreshold)
-	}
-	elapsed := time.Since(start)
-	st := ModelStats{Model: "Fast R-CNN", Images: val.Images.N, ImagesPerSecond: float64(val.Images.N) / elapsed.Seconds(),
-		ProposalsPerImage: float64(proposals) / float64(max(val.Images.N, 1)),
-		ProposalMillis:    float64(ssTime.Microseconds()) / 1000 / float64(max(val.Images.N, 1))}
-	if st.MeanAP50, st.COCOMeanAP, err = Evaluate(val, dets); err != nil {
-		return ModelStats{}, nil, err
-	}
-	return st, dets, nil
+		return regionDetections(boxes, probs, deltas, float32(W), float32(H)), nil
+	})
 }

@@ -3,9 +3,7 @@ package detection
 import (
 	"fmt"
 
-	"github.com/gomlx/gomlx/backends"
 	"github.com/gomlx/gomlx/pkg/core/tensors"
-	"github.com/gomlx/gomlx/pkg/ml/context"
 
 	"github.com/cvlessons/cvlessons/datasets"
 	"github.com/cvlessons/cvlessons/pkg/detect"
@@ -20,7 +18,7 @@ type ProposalComparison struct {
 	// Images is the number of images compared.
 	Images int `json:"images"`
 	// PerImage is the mean number of proposals per image of both methods: selective search's count on
-	// each image (at most the R-CNN's MaxProposals), and the RPN's top boxes cut to that count.
+	// each image (at most Fast R-CNN's MaxProposals), and the RPN's top boxes cut to that count.
 	PerImage float64 `json:"per_image"`
 	// SelectiveSearchRecall and RPNRecall are the pooled recalls at IoU 0.5 at that count.
 	SelectiveSearchRecall float64 `json:"selective_search_recall50"`
@@ -31,41 +29,31 @@ type ProposalComparison struct {
 	RPNTestPerImage float64 `json:"rpn_test_per_image"`
 }
 
-// CompareProposals measures the proposals of the trained Faster R-CNN's RPN (cfg.TestProposals)
-// against selective search's first maxProposals (ss) on every image of val.
-func CompareProposals(b backends.Backend, ctx *context.Context, cfg FasterRCNNConfig, val *datasets.Detection, maxProposals int, ss detect.SelectiveSearchConfig) (*ProposalComparison, error) {
-	runner, err := newRPNRunner(b, ctx, cfg, val.Images.Height, val.Images.Width)
-	if err != nil {
-		return nil, err
+// CompareProposals measures the region proposal network's proposals against selective search's on
+// the images of val: ss and rpnBoxes hold each image's proposals, as Fast R-CNN's and Faster R-CNN's
+// evaluations used them (selective search's first MaxProposals; the RPN's test proposals, highest
+// objectness first).
+func CompareProposals(val *datasets.Detection, ss, rpnBoxes [][]detect.Box) (*ProposalComparison, error) {
+	n := val.Images.N
+	if n == 0 || len(ss) != n || len(rpnBoxes) != n {
+		return nil, fmt.Errorf("detection: comparing proposals on %d images: %d and %d images' proposals, want as many, at least one", n, len(ss), len(rpnBoxes))
 	}
-	var ssBoxes, rpnBoxes, testBoxes, truth [][]detect.Box
+	cut := make([][]detect.Box, n) // the RPN's top boxes, as many as selective search's
+	truth := make([][]detect.Box, n)
 	total, testTotal := 0, 0
-	for i := range val.Images.N {
-		boxes := Proposals(val, i, maxProposals, ss)
-		_, p, err := runner.run(tensors.FromFlatDataAndDimensions(val.Images.Image(i), 1, val.Images.Height, val.Images.Width, 1), 1, cfg.TestProposals)
-		if err != nil {
-			return nil, err
-		}
-		test := proposalBoxes(p[0])
-		ssBoxes, testBoxes = append(ssBoxes, boxes), append(testBoxes, test)
-		rpnBoxes = append(rpnBoxes, test[:min(len(boxes), len(test))])
-		total += len(boxes)
-		testTotal += len(test)
-		var g []detect.Box
+	for i := range n {
+		cut[i] = rpnBoxes[i][:min(len(ss[i]), len(rpnBoxes[i]))]
+		total += len(ss[i])
+		testTotal += len(rpnBoxes[i])
 		for _, o := range val.Objects[i] {
-			g = append(g, detect.Box(o.Box))
+			truth[i] = append(truth[i], detect.Box(o.Box))
 		}
-		truth = append(truth, g)
 	}
-	if val.Images.N == 0 {
-		return nil, fmt.Errorf("detection: comparing proposals: no images")
-	}
-	n := float64(val.Images.N)
-	return &ProposalComparison{Images: val.Images.N, PerImage: float64(total) / n,
-		SelectiveSearchRecall: detect.PooledProposalRecall(ssBoxes, truth, 0.5),
-		RPNRecall:             detect.PooledProposalRecall(rpnBoxes, truth, 0.5),
-		RPNTestRecall:         detect.PooledProposalRecall(testBoxes, truth, 0.5),
-		RPNTestPerImage:       float64(testTotal) / n}, nil
+	return &ProposalComparison{Images: n, PerImage: float64(total) / float64(n),
+		SelectiveSearchRecall: detect.PooledProposalRecall(ss, truth, 0.5),
+		RPNRecall:             detect.PooledProposalRecall(cut, truth, 0.5),
+		RPNTestRecall:         detect.PooledProposalRecall(rpnBoxes, truth, 0.5),
+		RPNTestPerImage:       float64(testTotal) / float64(n)}, nil
 }
 
 // String describes the comparison in one line.
@@ -114,7 +102,7 @@ func (r *DetectorReport) FasterRCNNDetections(d *datasets.Detection) ([][]detect
 // holds pixel (x, y) of a width x height image: the k = len(Scales)·len(Ratios) reference boxes the
 // RPN scores and regresses at that position.
 func (c FasterRCNNConfig) AnchorsAt(x, y float32, width, height int) ([]detect.Box, error) {
-	h, w := height/c.stride(), width/c.stride()
+	h, w := height/c.Stride(), width/c.Stride()
 	all, err := c.Anchors.Boxes(h, w)
 	if err != nil {
 		return nil, fmt.Errorf("detection: %w", err)

@@ -16,7 +16,6 @@ import (
 	"github.com/gomlx/gomlx/pkg/ml/train/optimizers"
 
 	"github.com/cvlessons/cvlessons/datasets"
-	"github.com/cvlessons/cvlessons/pkg/cnn"
 	"github.com/cvlessons/cvlessons/pkg/detect"
 	"github.com/cvlessons/cvlessons/pkg/progress"
 )
@@ -142,16 +141,9 @@ func RCNNModel(ctx *context.Context, cfg RCNNConfig, regions *graph.Node) (logit
 	return RegionHeads(ctx, rcnnStages(ctx, cfg, regions), cfg.Hidden)
 }
 
-// rcnnStages is RCNNModel's convolution stages.
+// rcnnStages is RCNNModel's convolution stages: a Backbone pooled after every stage.
 func rcnnStages(ctx *context.Context, cfg RCNNConfig, regions *graph.Node) *graph.Node {
-	x := regions
-	for i, c := range cfg.Channels {
-		s := ctx.In(fmt.Sprintf("stage%d", i+1))
-		x = layers.Convolution(s.In("conv"), x).Channels(c).KernelSize(3).PadSame().UseBias(false).Done()
-		x = cnn.BatchNorm(s.In("bn"), x)
-		x = graph.MaxPool(activations.Relu(x)).Window(2).Strides(2).NoPadding().Done()
-	}
-	return x
+	return Backbone(ctx, BackboneConfig{Channels: cfg.Channels}, regions)
 }
 
 // regionLoss is the multi-task loss of Fast R-CNN (Girshick 2015, eq. 1) with λ = 1: the mean
@@ -380,37 +372,22 @@ func EvaluateRCNN(b backends.Backend, ctx *context.Context, cfg RCNNConfig, val 
 	if err != nil {
 		return ModelStats{}, nil, err
 	}
-	dets := make([][]detect.Detection, val.Images.N)
-	proposals := 0
-	var ssTime time.Duration
+	name := "R-CNN"
+	if svms != nil {
+		name = "R-CNN (SVM)"
+	}
 	W, H := float32(val.Images.Width), float32(val.Images.Height)
-	start := time.Now()
-	for i := range val.Images.N {
-		ssStart := time.Now()
-		boxes := Proposals(val, i, cfg.MaxProposals, cfg.SelectiveSearch)
-		ssTime += time.Since(ssStart)
-		proposals += len(boxes)
+	e, err := evaluateRegions(name, val, true, func(i int) ([]detect.Box, error) {
+		return Proposals(val, i, cfg.MaxProposals, cfg.SelectiveSearch), nil
+	}, func(i int, boxes []detect.Box) ([]detect.Detection, error) {
 		probs, deltas, hidden, err := runner.run(imageOf(val, i), boxes)
 		if err != nil {
-			return ModelStats{}, nil, err
+			return nil, err
 		}
-		var raw []detect.Detection
 		if svms != nil {
-			raw = svms.detections(boxes, hidden, deltas, W, H)
-		} else {
-			raw = regionDetections(boxes, probs, deltas, W, H)
+			return svms.detections(boxes, hidden, deltas, W, H), nil
 		}
-		dets[i] = ApplyNMS(raw, YOLONMSThreshold)
-	}
-	elapsed := time.Since(start)
-	st := ModelStats{Model: "R-CNN", Images: val.Images.N, ImagesPerSecond: float64(val.Images.N) / elapsed.Seconds(),
-		ProposalsPerImage: float64(proposals) / float64(max(val.Images.N, 1)),
-		ProposalMillis:    float64(ssTime.Microseconds()) / 1000 / float64(max(val.Images.N, 1))}
-	if svms != nil {
-		st.Model = "R-CNN (SVM)"
-	}
-	if st.MeanAP50, st.COCOMeanAP, err = Evaluate(val, dets); err != nil {
-		return ModelStats{}, nil, err
-	}
-	return st, dets, nil
+		return regionDetections(boxes, probs, deltas, W, H), nil
+	})
+	return e.stats, e.dets, err
 }

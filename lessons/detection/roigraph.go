@@ -18,12 +18,31 @@ import (
 // torchvision's Faster R-CNN box head (MultiScaleRoIAlign, sampling_ratio=2).
 const RoIAlignSamples = 2
 
-// Backbone is the two-stage models' shared convolutional trunk on images [N, H, W, 1]: per entry of
-// channels, a 3x3 convolution, BatchNorm and ReLU, followed by 2x2 max pooling for the first pools
-// stages, so the feature map [N, H/2^pools, W/2^pools, last channels] has stride 2^pools.
-func Backbone(ctx *context.Context, channels []int, pools int, images *graph.Node) *graph.Node {
-	x := images
-	for i, c := range channels {
+// BackboneConfig sizes the convolutional trunk every model of the lesson is built on ([Backbone]).
+type BackboneConfig struct {
+	// Channels are the stages' widths: each stage is a 3x3 convolution, BatchNorm and ReLU, followed
+	// by 2x2 max pooling in the first PoolStages stages (0, or more than there are stages: all).
+	// Stages without pooling widen the receptive field and keep a finer feature map.
+	Channels   []int
+	PoolStages int
+}
+
+// Pools is the number of stages followed by max pooling.
+func (c BackboneConfig) Pools() int {
+	if c.PoolStages <= 0 || c.PoolStages > len(c.Channels) {
+		return len(c.Channels)
+	}
+	return c.PoolStages
+}
+
+// Stride is the feature map's stride in pixels, 2^Pools.
+func (c BackboneConfig) Stride() int { return 1 << c.Pools() }
+
+// Backbone is the convolutional trunk on images [N, H, W, 1] that cfg describes, in scopes "stage1",
+// "stage2", ...: the feature map is [N, H/Stride, W/Stride, last channels].
+func Backbone(ctx *context.Context, cfg BackboneConfig, images *graph.Node) *graph.Node {
+	x, pools := images, cfg.Pools()
+	for i, c := range cfg.Channels {
 		s := ctx.In(fmt.Sprintf("stage%d", i+1))
 		x = layers.Convolution(s.In("conv"), x).Channels(c).KernelSize(3).PadSame().UseBias(false).Done()
 		x = activations.Relu(cnn.BatchNorm(s.In("bn"), x))

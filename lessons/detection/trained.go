@@ -45,8 +45,9 @@ func DetectorsQuick() DetectorConfig {
 		FastRCNN: FastRCNNQuick(), FasterRCNN: FasterRCNNQuick(), SVM: PaperSVM(), WeaknessImages: 40}
 }
 
-// DetectorsClass is the default preset: YOLO on a 12x12 grid for 5,000 steps, R-CNN and Fast
-// R-CNN on 300 images with up to 200 proposals each; measured on 200 validation images.
+// DetectorsClass is the default preset: YOLO on a 12x12 grid for 5,000 steps on 8,000 images; R-CNN
+// (and its SVMs) and Fast R-CNN on 300 of them with up to 200 proposals each; Faster R-CNN 1,000 steps
+// on all 8,000; measured on 200 validation images and 40 of each weakness set.
 func DetectorsClass() DetectorConfig {
 	c := DetectorConfig{Preset: lessons.Class, TrainImages: 8000, ValImages: 200, YOLO: YOLOQuick(), RCNN: RCNNQuick(),
 		FastRCNN: FastRCNNQuick(), FasterRCNN: FasterRCNNQuick(), SVM: PaperSVM(), WeaknessImages: 40}
@@ -93,7 +94,7 @@ type DetectorReport struct {
 	FastRCNNSpeedup   float64 `json:"fast_rcnn_speedup"`
 	FasterRCNNSpeedup float64 `json:"faster_rcnn_speedup"`
 	// Proposals compares the trained RPN's proposals with selective search's on the validation
-	// images (nil when Faster R-CNN is not trained).
+	// images (nil unless both Fast R-CNN and Faster R-CNN are trained).
 	Proposals *ProposalComparison `json:"rpn_vs_selective_search,omitempty"`
 	// Weaknesses is every model's recall@0.5 on the validation images and on each WeaknessSet (nil
 	// when WeaknessImages is 0).
@@ -123,9 +124,9 @@ type DetectorReport struct {
 
 // String prints the accuracy/speed table.
 func (r *DetectorReport) String() string {
-	s := fmt.Sprintf("%-10s %8s %9s %10s %9s %8s %10s %8s\n", "model", "mAP@0.5", "COCO mAP", "images/s", "ms/image", "(SS ms)", "proposals", "train s")
+	s := fmt.Sprintf("%-12s %8s %9s %10s %9s %8s %10s %8s\n", "model", "mAP@0.5", "COCO mAP", "images/s", "ms/image", "(SS ms)", "proposals", "train s")
 	for _, m := range r.Models {
-		s += fmt.Sprintf("%-10s %8.3f %9.3f %10.1f %9.1f %8.1f %10.0f %8.0f\n", m.Model, m.MeanAP50, m.COCOMeanAP, m.ImagesPerSecond,
+		s += fmt.Sprintf("%-12s %8.3f %9.3f %10.1f %9.1f %8.1f %10.0f %8.0f\n", m.Model, m.MeanAP50, m.COCOMeanAP, m.ImagesPerSecond,
 			m.MillisPerImage(), m.ProposalMillis, m.ProposalsPerImage, m.TrainSeconds)
 	}
 	s += fmt.Sprintf("YOLO is %.0fx faster per image than R-CNN; YOLO before NMS: %d boxes (%d duplicates, mAP@0.5 %.3f), "+
@@ -138,7 +139,9 @@ func (r *DetectorReport) String() string {
 	return s + r.WeaknessTable()
 }
 
-// RunDetectors trains YOLO and R-CNN and measures both on the validation images.
+// RunDetectors trains the detection family cfg describes (YOLO v1, R-CNN with its softmax and its
+// SVMs, Fast R-CNN, Faster R-CNN), measures each on the validation images and on the weakness sets,
+// and compares the RPN's proposals with selective search's.
 func RunDetectors(cfg DetectorConfig) (*DetectorReport, error) {
 	if cfg.TrainImages <= 0 || cfg.ValImages <= 0 {
 		return nil, fmt.Errorf("detection: TrainImages = %d, ValImages = %d, want > 0", cfg.TrainImages, cfg.ValImages)
@@ -210,6 +213,7 @@ func RunDetectors(cfg DetectorConfig) (*DetectorReport, error) {
 		r.Models, r.valDets = append(r.Models, svm), append(r.valDets, svmDets)
 	}
 
+	var searched [][]detect.Box // Fast R-CNN's selective-search proposals on the validation images
 	if fc := cfg.FastRCNN; fc.Steps > 0 {
 		start = time.Now()
 		fastRegions := regions
@@ -220,12 +224,13 @@ func RunDetectors(cfg DetectorConfig) (*DetectorReport, error) {
 			return nil, err
 		}
 		fastTrain := time.Since(start).Seconds()
-		fast, fastDets, err := EvaluateFastRCNN(b, r.fastCtx, fc, val)
+		e, err := evaluateFastRCNN(b, r.fastCtx, fc, val)
 		if err != nil {
 			return nil, err
 		}
+		fast := e.stats
 		fast.TrainSeconds = fastTrain
-		r.Models, r.valDets = append(r.Models, fast), append(r.valDets, fastDets)
+		r.Models, r.valDets, searched = append(r.Models, fast), append(r.valDets, e.dets), e.proposals
 		r.FastRCNNNetworkSpeedup = rcnn.NetworkMillis() / fast.NetworkMillis()
 		r.FastRCNNSpeedup = rcnn.MillisPerImage() / fast.MillisPerImage()
 	}
@@ -235,17 +240,18 @@ func RunDetectors(cfg DetectorConfig) (*DetectorReport, error) {
 			return nil, err
 		}
 		fasterTrain := time.Since(start).Seconds()
-		faster, fasterDets, err := EvaluateFasterRCNN(b, r.fasterCtx, fc, val)
+		e, err := evaluateFasterRCNN(b, r.fasterCtx, fc, val)
 		if err != nil {
 			return nil, err
 		}
+		faster := e.stats
 		faster.TrainSeconds = fasterTrain
-		r.Models, r.valDets = append(r.Models, faster), append(r.valDets, fasterDets)
-		if cfg.FastRCNN.Steps > 0 {
+		r.Models, r.valDets = append(r.Models, faster), append(r.valDets, e.dets)
+		if searched != nil {
 			r.FasterRCNNSpeedup = r.Models[len(r.Models)-2].MillisPerImage() / faster.MillisPerImage()
-		}
-		if r.Proposals, err = CompareProposals(b, r.fasterCtx, fc, val, cfg.RCNN.MaxProposals, cfg.RCNN.SelectiveSearch); err != nil {
-			return nil, err
+			if r.Proposals, err = CompareProposals(val, searched, e.proposals); err != nil {
+				return nil, err
+			}
 		}
 	}
 	if cfg.WeaknessImages > 0 {

@@ -55,7 +55,7 @@ func TestYOLOProbe(t *testing.T) {
 	if c := probeInts("CVLESSONS_YOLO_CHANNELS"); c != nil {
 		cfg.Channels = c
 	}
-	cfg.ConfidenceOne = probeInt("CVLESSONS_YOLO_CONF1", 1) == 1
+	cfg.ConfidenceOne = probeInt("CVLESSONS_YOLO_CONF1", 0) == 1
 	cfg.Downsample = probeInt("CVLESSONS_YOLO_DOWN", cfg.Downsample)
 	cfg.Cosine = probeInt("CVLESSONS_YOLO_COSINE", 0) == 1
 	cfg.PoolStages = probeInt("CVLESSONS_YOLO_POOLSTAGES", cfg.PoolStages)

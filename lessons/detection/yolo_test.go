@@ -29,7 +29,7 @@ func TestTrainYOLOSmoke(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := YOLOConfig{Grid: detect.YOLOGrid{S: 6, B: 2, C: 10, Width: 96, Height: 96}, Channels: []int{4, 8, 8, 8},
+	cfg := YOLOConfig{Grid: detect.YOLOGrid{S: 6, B: 2, C: 10, Width: 96, Height: 96}, BackboneConfig: BackboneConfig{Channels: []int{4, 8, 8, 8}},
 		Steps: 12, BatchSize: 8, LearningRate: 3e-3, Seed: 1}
 	ctx, losses, err := TrainYOLO(b, cfg, trainSet, nil)
 	if err != nil {
@@ -89,7 +89,7 @@ func TestTrainYOLOIsReproducible(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := YOLOConfig{Grid: detect.YOLOGrid{S: 6, B: 2, C: 10, Width: 96, Height: 96}, Channels: []int{4, 8, 8, 8},
+	cfg := YOLOConfig{Grid: detect.YOLOGrid{S: 6, B: 2, C: 10, Width: 96, Height: 96}, BackboneConfig: BackboneConfig{Channels: []int{4, 8, 8, 8}},
 		Steps: 6, BatchSize: 8, LearningRate: 3e-3, Seed: 7}
 	var losses [2][]float64
 	var preds [2][][]float32
@@ -131,7 +131,7 @@ func TestTrainYOLOCosine(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, cosine := range []bool{false, true} {
-		cfg := YOLOConfig{Grid: detect.YOLOGrid{S: 6, B: 2, C: 10, Width: 96, Height: 96}, Channels: []int{4, 4, 4, 4},
+		cfg := YOLOConfig{Grid: detect.YOLOGrid{S: 6, B: 2, C: 10, Width: 96, Height: 96}, BackboneConfig: BackboneConfig{Channels: []int{4, 4, 4, 4}},
 			Steps: 4, BatchSize: 4, LearningRate: 1e-3, Cosine: cosine, Seed: 1}
 		ctx, _, err := TrainYOLO(b, cfg, trainSet, nil)
 		if err != nil {
@@ -168,8 +168,8 @@ func TestYOLOModelGrid(t *testing.T) {
 		{"last stage unpooled", 12, 2, 12 * 12 * 20},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			cfg := YOLOConfig{Grid: detect.YOLOGrid{S: tc.s, B: 2, C: 10, Width: 96, Height: 96}, Channels: []int{4, 4, 4},
-				PoolStages: tc.pools, Downsample: 2}
+			cfg := YOLOConfig{Grid: detect.YOLOGrid{S: tc.s, B: 2, C: 10, Width: 96, Height: 96}, BackboneConfig: BackboneConfig{Channels: []int{4, 4, 4}, PoolStages: tc.pools},
+				Downsample: 2}
 			exec, err := context.NewExec(b, context.New(), func(ctx *context.Context, x *graph.Node) *graph.Node {
 				return YOLOModel(ctx, cfg, x)
 			})

@@ -105,3 +105,44 @@ func ExampleYOLOLossGraph() {
 	fmt.Printf("%.4f\n", tensors.ToScalar[float32](loss)) // as YOLOGrid.Loss
 	// Output: 1.4325
 }
+
+func ExampleYOLOGrid_LossTerms() {
+	g := detect.YOLOGrid{S: 1, B: 2, C: 2, Width: 10, Height: 10}
+	target, _ := g.Encode([]detect.Object{{Box: detect.Box{X1: 0, Y1: 0, X2: 10, Y2: 10}, Class: 0}})
+	pred := []float32{
+		0.5, 0.5, 0.25, 1, 0.5, // centred, 2.5x10: IoU 0.25 with the truth, so responsible
+		0.5, 0.5, 0.04, 0.04, 0.2, // centred, 0.4x0.4: IoU 0.0016
+		0.7, 0.1, // Pr(class | object)
+	}
+	paper := g.LossTerms(pred, target, detect.PaperYOLOLoss()) // confidence target: the IoU, 0.25
+	one := detect.PaperYOLOLoss()
+	one.ConfidenceOne = true
+	constant := g.LossTerms(pred, target, one) // confidence target: 1
+	fmt.Printf("center %.4f size %.4f object %.4f no-object %.4f class %.4f\n", paper.Center, paper.Size, paper.Object, paper.NoObject, paper.Class)
+	fmt.Printf("object term with target 1: %.4f; total %.4f vs %.4f\n", constant.Object, paper.Total(), constant.Total())
+	// Output:
+	// center 0.0000 size 1.2500 object 0.0625 no-object 0.0200 class 0.1000
+	// object term with target 1: 0.2500; total 1.4325 vs 1.6200
+}
+
+func ExampleYOLOGrid_ResponsibleConfidences() {
+	g := detect.YOLOGrid{S: 2, B: 2, C: 1, Width: 20, Height: 20}
+	target, _ := g.Encode([]detect.Object{{Box: detect.Box{X1: 0, Y1: 0, X2: 10, Y2: 10}, Class: 0}}) // cell (0, 0)
+	pred := make([]float32, g.Len())
+	copy(pred, []float32{
+		0.5, 0.5, 0.5, 0.5, 0.9, // the truth's box exactly: IoU 1, confidence 0.9
+		0.5, 0.5, 0.25, 0.25, 0.3, // a quarter of it: IoU 0.25
+		1,
+	})
+	conf, iou := g.ResponsibleConfidences(pred, target)
+	fmt.Println(conf, iou)
+	// Output: [0.9] [1]
+}
+
+func ExampleYOLOGrid_PredictedBox() {
+	g := detect.YOLOGrid{S: 2, B: 1, C: 1, Width: 100, Height: 100}
+	pred := make([]float32, g.Len())
+	copy(pred[3*g.CellLen():], []float32{0.5, 0.5, 0.2, 0.4, 1}) // cell (1, 1): centre (75, 75), 20x40
+	fmt.Println(g.PredictedBox(pred, 1, 1, 0))
+	// Output: (65,55)-(85,95)
+}

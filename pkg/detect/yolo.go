@@ -94,8 +94,10 @@ func (g YOLOGrid) Encode(objects []Object) (target []float32, dropped int) {
 	return target, dropped
 }
 
-// box returns the box in pixels of predictor b of cell (row, col) in pred (a [YOLOGrid.Len] slice).
-func (g YOLOGrid) box(pred []float32, row, col, b int) Box {
+// PredictedBox returns the box in pixels of predictor b of cell (row, col) in pred, one image's
+// prediction ([YOLOGrid.Len] values): its centre is the cell's corner plus (x, y) cells, its size
+// (w, h) times the image's.
+func (g YOLOGrid) PredictedBox(pred []float32, row, col, b int) Box {
 	p := pred[(row*g.S+col)*g.CellLen()+5*b:]
 	cx := (float32(col) + p[0]) * g.Width / float32(g.S)
 	cy := (float32(row) + p[1]) * g.Height / float32(g.S)
@@ -108,7 +110,7 @@ func (g YOLOGrid) Responsible(pred []float32, row, col int, truth Box) (predicto
 	g.check("Responsible")
 	best, bestIoU := 0, float32(-1)
 	for b := range g.B {
-		if v := IoU(g.box(pred, row, col, b), truth); v > bestIoU {
+		if v := IoU(g.PredictedBox(pred, row, col, b), truth); v > bestIoU {
 			best, bestIoU = b, v
 		}
 	}
@@ -121,35 +123,56 @@ func (g YOLOGrid) Responsible(pred []float32, row, col int, truth Box) (predicto
 type YOLOLossWeights struct {
 	Coord, NoObj float32
 	// ConfidenceOne sets the responsible predictor's confidence target to 1 instead of its IoU with
-	// the truth (the paper's Pr(object)·IoU): darknet's "rescore=0". Trained from scratch, the IoU
-	// target starts near 0 while the boxes are still poor and the confidences collapse towards 0;
-	// a target of 1 lets them learn objectness first. The zero value is the paper's loss.
+	// the truth (the paper's Pr(object)·IoU): darknet's "rescore=0". The confidence then says
+	// whether a cell holds an object, not how well its box fits. The zero value is the paper's loss.
 	ConfidenceOne bool
 }
 
 // PaperYOLOLoss returns λcoord = 5, λnoobj = 0.5 (Redmon et al. 2016, section 2.2).
 func PaperYOLOLoss() YOLOLossWeights { return YOLOLossWeights{Coord: 5, NoObj: 0.5} }
 
+// YOLOLossTerms are the five sums of YOLO v1's loss (equation 3 of the paper), weights applied.
+type YOLOLossTerms struct {
+	// Center is λcoord Σ 1obj [(x - x̂)² + (y - ŷ)²]: the responsible predictors' centres.
+	Center float32
+	// Size is λcoord Σ 1obj [(√w - √ŵ)² + (√h - √ĥ)²]: their widths and heights, under square roots
+	// so that an error of a few pixels costs more on a small box than on a large one.
+	Size float32
+	// Object is Σ 1obj (C - Ĉ)²: the responsible predictors' confidence against its target, the IoU
+	// of the predicted box with the truth (or 1 with ConfidenceOne).
+	Object float32
+	// NoObject is λnoobj Σ 1noobj C²: every other predictor's confidence pushed towards 0.
+	NoObject float32
+	// Class is Σ_cells-with-object Σ_classes (p - p̂)²: one set of class probabilities per cell.
+	Class float32
+}
+
+// Total is the loss: the sum of the five terms.
+func (t YOLOLossTerms) Total() float32 { return t.Center + t.Size + t.Object + t.NoObject + t.Class }
+
 // Loss returns YOLO v1's sum-squared loss of one image's prediction pred ([YOLOGrid.Len]) against
-// target (from [YOLOGrid.Encode]), as equation (3) of the paper:
+// target (from [YOLOGrid.Encode]): the Total of [YOLOGrid.LossTerms]. It is the plain-Go reference
+// for the graph version used in training. It panics if the lengths do not match the grid.
+func (g YOLOGrid) Loss(pred, target []float32, wts YOLOLossWeights) float32 {
+	return g.LossTerms(pred, target, wts).Total()
+}
+
+// LossTerms returns the five terms of YOLO v1's loss of one image, as equation (3) of the paper:
 //
 //	λcoord Σ 1obj [(x - x̂)² + (y - ŷ)²] + λcoord Σ 1obj [(√w - √ŵ)² + (√h - √ĥ)²]
 //	+ Σ 1obj (C - Ĉ)² + λnoobj Σ 1noobj (C - Ĉ)² + Σ_cells-with-object Σ_classes (p - p̂)²
 //
-// where 1obj marks the responsible predictor of a cell with an object ([YOLOGrid.Responsible]) and
-// 1noobj every other predictor. The responsible predictor's target confidence Ĉ is its IoU with the
-// truth (confidence = Pr(object)·IoU), or 1 with wts.ConfidenceOne; the others' is 0. A negative predicted w or h counts as 0 under
-// the square root. It is the plain-Go reference for the graph version used in training. It panics if
-// the lengths do not match the grid.
-func (g YOLOGrid) Loss(pred, target []float32, wts YOLOLossWeights) float32 {
-	g.check("Loss")
-	if len(pred) != g.Len() || len(target) != g.S*g.S*g.TargetCellLen() {
-		panic(fmt.Sprintf("detect: YOLOGrid.Loss: len(pred) = %d, len(target) = %d, want %d and %d",
-			len(pred), len(target), g.Len(), g.S*g.S*g.TargetCellLen()))
-	}
+// where 1obj marks the responsible predictor of a cell with an object ([YOLOGrid.Responsible]: of
+// the cell's B predictors, the one whose box has the highest IoU with the truth) and 1noobj every
+// other predictor. The responsible predictor's target confidence Ĉ is its IoU with the truth
+// (confidence = Pr(object)·IoU), or 1 with wts.ConfidenceOne; the others' is 0. A negative predicted
+// w or h counts as 0 under the square root. It panics if the lengths do not match the grid.
+func (g YOLOGrid) LossTerms(pred, target []float32, wts YOLOLossWeights) YOLOLossTerms {
+	g.check("LossTerms")
+	g.checkLens("LossTerms", pred, target)
 	sqrt := func(v float32) float32 { return float32(math.Sqrt(float64(max(v, 0)))) }
 	sq := func(v float32) float32 { return v * v }
-	var loss float32
+	var terms YOLOLossTerms
 	n, tn := g.CellLen(), g.TargetCellLen()
 	for row := range g.S {
 		for col := range g.S {
@@ -158,29 +181,57 @@ func (g YOLOGrid) Loss(pred, target []float32, wts YOLOLossWeights) float32 {
 			resp := -1
 			var respIoU float32
 			if t[4] > 0 {
-				truth := g.targetBox(t, row, col)
-				resp, respIoU = g.Responsible(pred, row, col, truth)
+				resp, respIoU = g.Responsible(pred, row, col, g.targetBox(t, row, col))
 				for c := range g.C {
-					loss += sq(p[5*g.B+c] - t[5+c])
+					terms.Class += sq(p[5*g.B+c] - t[5+c])
 				}
 			}
 			for b := range g.B {
 				q := p[5*b : 5*b+5]
 				if b != resp {
-					loss += wts.NoObj * sq(q[4])
+					terms.NoObject += wts.NoObj * sq(q[4])
 					continue
 				}
-				loss += wts.Coord * (sq(q[0]-t[0]) + sq(q[1]-t[1]))
-				loss += wts.Coord * (sq(sqrt(q[2])-sqrt(t[2])) + sq(sqrt(q[3])-sqrt(t[3])))
+				terms.Center += wts.Coord * (sq(q[0]-t[0]) + sq(q[1]-t[1]))
+				terms.Size += wts.Coord * (sq(sqrt(q[2])-sqrt(t[2])) + sq(sqrt(q[3])-sqrt(t[3])))
 				if wts.ConfidenceOne {
-					loss += sq(q[4] - 1)
-				} else {
-					loss += sq(q[4] - respIoU)
+					respIoU = 1
 				}
+				terms.Object += sq(q[4] - respIoU)
 			}
 		}
 	}
-	return loss
+	return terms
+}
+
+// checkLens panics unless pred and target have the lengths of one image's prediction and target.
+func (g YOLOGrid) checkLens(name string, pred, target []float32) {
+	if len(pred) != g.Len() || len(target) != g.S*g.S*g.TargetCellLen() {
+		panic(fmt.Sprintf("detect: YOLOGrid.%s: len(pred) = %d, len(target) = %d, want %d and %d",
+			name, len(pred), len(target), g.Len(), g.S*g.S*g.TargetCellLen()))
+	}
+}
+
+// ResponsibleConfidences returns, for every cell of target that holds an object, the confidence the
+// cell's responsible predictor gives in pred and that predictor's IoU with the truth: the pairs the
+// loss's object term compares. Trained with the paper's target, the confidence estimates the IoU;
+// with the target 1 it does not. It panics if the lengths do not match the grid.
+func (g YOLOGrid) ResponsibleConfidences(pred, target []float32) (confidence, iou []float32) {
+	g.check("ResponsibleConfidences")
+	g.checkLens("ResponsibleConfidences", pred, target)
+	tn := g.TargetCellLen()
+	for row := range g.S {
+		for col := range g.S {
+			t := target[(row*g.S+col)*tn : (row*g.S+col+1)*tn]
+			if t[4] <= 0 {
+				continue
+			}
+			b, v := g.Responsible(pred, row, col, g.targetBox(t, row, col))
+			confidence = append(confidence, pred[(row*g.S+col)*g.CellLen()+5*b+4])
+			iou = append(iou, v)
+		}
+	}
+	return confidence, iou
 }
 
 // targetBox returns the box in pixels of a target cell t at (row, col).
@@ -206,7 +257,7 @@ func (g YOLOGrid) Decode(pred []float32, scoreThreshold, iouThreshold float32) [
 		for col := range g.S {
 			p := pred[(row*g.S+col)*n : (row*g.S+col+1)*n]
 			for b := range g.B {
-				box := g.box(pred, row, col, b).Clip(g.Width, g.Height)
+				box := g.PredictedBox(pred, row, col, b).Clip(g.Width, g.Height)
 				if box.Empty() {
 					continue
 				}

@@ -125,6 +125,20 @@ func TestYOLOLossByHand(t *testing.T) {
 	if got := g.Loss(pred, target, PaperYOLOLoss()); math.Abs(float64(got)-want) > 1e-5 {
 		t.Errorf("Loss = %v, want %v", got, want)
 	}
+	terms := g.LossTerms(pred, target, PaperYOLOLoss())
+	for _, c := range []struct {
+		name      string
+		got, want float32
+	}{{"Center", terms.Center, 0}, {"Size", terms.Size, 1.25}, {"Object", terms.Object, 0.0625},
+		{"NoObject", terms.NoObject, 0.02}, {"Class", terms.Class, 0.1}} {
+		if math.Abs(float64(c.got-c.want)) > 1e-6 {
+			t.Errorf("LossTerms().%s = %v, want %v", c.name, c.got, c.want)
+		}
+	}
+	conf, iou := g.ResponsibleConfidences(pred, target)
+	if len(conf) != 1 || conf[0] != 0.5 || math.Abs(float64(iou[0])-0.25) > 1e-6 {
+		t.Errorf("ResponsibleConfidences = %v, %v, want [0.5], [0.25]", conf, iou)
+	}
 	// With the confidence target 1 the object term is (0.5 - 1)² = 0.25 instead of 0.0625, by hand.
 	one := PaperYOLOLoss()
 	one.ConfidenceOne = true
