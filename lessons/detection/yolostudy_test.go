@@ -72,8 +72,8 @@ func TestMeasureConfidences(t *testing.T) {
 func TestCommittedYOLOStudy(t *testing.T) {
 	nan := math.NaN()
 	claims := []measurements.Claim{
-		{What: "the IoU target's confidences are lower than the target 1's", Path: "variants.1.mean_confidence", Minus: "variants.0.mean_confidence", Min: 0.08, Max: nan}, // TODO recorded
-		{What: "the 7x7, B = 2 YOLO learns", Path: "variants.2.map50", Min: 0.5, Max: nan},                                                                                 // TODO recorded
+		{What: "the IoU target's confidences are lower than the target 1's", Path: "variants.1.mean_confidence", Minus: "variants.0.mean_confidence", Min: 0.08, Max: nan}, // recorded 0.208 (class) and 0.151 (full)
+		{What: "the 7x7, B = 2 YOLO learns", Path: "variants.2.map50", Min: 0.5, Max: nan},                                                                                 // recorded 0.654 and 0.782
 	}
 	for _, f := range measurements.CheckRecorded("yolo", claims) {
 		t.Error(f)
