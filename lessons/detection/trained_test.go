@@ -15,7 +15,9 @@ const yoloQuickFloor = 0.4
 // lesson's claims with margins: YOLO reaches yoloQuickFloor mAP@0.5; NMS removes most of the
 // duplicates the trained YOLO fires without losing true positives, and raises its mAP; R-CNN and
 // Fast R-CNN learn too; on crowded small digits YOLO finds almost nothing where R-CNN still finds
-// many. The spread beside each assertion is seeds 1-5 on a 2-core AMD EPYC, pure-Go backend
+// many. The spread beside each assertion is seeds 1-5, pure-Go backend: YOLO's (and the weakness
+// margins, which depend on it) on a 2-core Intel Xeon, the two-stage models' on a 2-core AMD EPYC and
+// again, identical, on the Intel Xeon
 // (CVLESSONS_SEEDS=5 go test -run TestRunDetectorsQuick -v -timeout 60m ./lessons/detection; see
 // lessontest.RunSeeds). Speeds are not asserted here (a timed test fails on a busy machine):
 // TestCommittedRuns checks them on the recorded run. Skipped with -short (minutes on two cores).

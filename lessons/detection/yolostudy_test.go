@@ -14,7 +14,7 @@ import (
 // towards 1 (an imperfect box's IoU is below 1); the 7x7, B = 2 model has a 7x7x20 output and learns.
 // Whether the confidences also track the IoU better is reported, not asserted: on the quick preset
 // the correlation went either way over the seeds. Spreads beside the assertions: seeds 1-5 on a
-// 2-core AMD EPYC, pure-Go backend (CVLESSONS_SEEDS=5 go test -run TestRunYOLOStudyQuick -v
+// 2-core Intel Xeon, pure-Go backend (CVLESSONS_SEEDS=5 go test -run TestRunYOLOStudyQuick -v
 // ./lessons/detection). Skipped with -short.
 func TestRunYOLOStudyQuick(t *testing.T) {
 	if testing.Short() {
